@@ -1,0 +1,107 @@
+"""The sidebar filter and the map click change the figures, and the view travels with its URL."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import acpeu_data as ad
+from acpeu_data import filters as flt
+from acpeu_data import geo, i18n, metrics
+
+REGION = "Caribbean"
+# Big countries, so that a click lands inside the shape at the map's size.
+CLICKABLE_COUNTRIES = ("SDN", "KEN", "NGA", "ETH", "TZA", "COD", "AGO", "GUY")
+
+
+@pytest.fixture(scope="module")
+def dataset() -> ad.Dataset:
+    return ad.load()
+
+
+def overview_figures(ds: ad.Dataset, filters: ad.Filters) -> dict[str, str]:
+    """The Overview's metrics as the app must show them, computed from the data."""
+    kpis = metrics.kpis(
+        flt.filter_requests(ds, filters),
+        flt.filter_meetings(ds, filters),
+        flt.filter_participation(ds, filters),
+    )
+    return {
+        "Requests": str(kpis.requests),
+        "Governments": str(kpis.governments),
+        "Regional organisations": str(kpis.regional_organisations),
+        "Trafficking or smuggling": i18n.format_percent(kpis.trafficking_or_smuggling_share, "en"),
+        "Countries reached": str(kpis.countries_reached),
+        "Meetings": str(kpis.meetings),
+        "Participants": str(kpis.participants),
+    }
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def expect_figures(app, figures: dict[str, str]) -> None:
+    for label, value in figures.items():
+        app.expect_metric(label, value)
+
+
+def test_region_filter_sets_figures_survives_navigation_reload_and_sharing(
+    browsing, second_browsing, dataset
+):
+    everything = overview_figures(dataset, ad.Filters())
+    caribbean = overview_figures(dataset, ad.Filters(regions=(REGION,)))
+    assert caribbean["Requests"] != everything["Requests"], "the region must change the view"
+
+    app = browsing.open("/")
+    expect_figures(app, everything)
+
+    app.pick("Region", REGION)
+    expect_figures(app, caribbean)
+    assert query(app.page.url).get("region") == [REGION]
+
+    app.go_to_page("Requests")
+    assert app.chosen("Region") == [REGION]
+    assert query(app.page.url).get("region") == [REGION]
+    app.go_to_page("Overview")
+    expect_figures(app, caribbean)
+
+    app.reload()
+    assert app.chosen("Region") == [REGION]
+    expect_figures(app, caribbean)
+
+    shared = urlsplit(app.page.url)
+    colleague = second_browsing.open(f"{shared.path}?{shared.query}")
+    expect_figures(colleague, caribbean)
+    assert colleague.chosen("Region") == [REGION]
+
+    browsing.assert_clean()
+    second_browsing.assert_clean()
+
+
+def test_clicking_a_country_on_the_map_filters_the_requests_table(browsing, dataset):
+    with_requests = {
+        iso3
+        for iso3 in CLICKABLE_COUNTRIES
+        if len(flt.filter_requests(dataset, ad.Filters(countries=(iso3,)))) > 0
+    }
+    iso3 = next(c for c in CLICKABLE_COUNTRIES if c in with_requests)
+    expected = flt.filter_requests(dataset, ad.Filters(countries=(iso3,)))
+    assert len(expected) < len(dataset.requests), "the country must narrow the table"
+
+    app = browsing.open("/countries")
+    chart = app.page.get_by_test_id("stPlotlyChart").first
+    assert app.wait_for_shapes("path.choroplethlocation", 41, within=chart) > 40
+    app.click_country(iso3, chart)
+
+    assert query(app.page.url).get("country") == [iso3]
+    assert app.chosen("Country") == [geo.country_name(iso3, "en")]
+
+    app.go_to_page("Requests")
+    requests_table = app.page.get_by_test_id("stDataFrame").first
+    assert app.table_row_count(requests_table) == len(expected)
+    header, rows = app.table(requests_table)
+    shown_ids = {row[header.index("Request")] for row in rows}
+    assert shown_ids and shown_ids <= set(expected["request_id"])
+    browsing.assert_clean()

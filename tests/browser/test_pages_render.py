@@ -1,0 +1,44 @@
+"""Every page renders in a real browser, offline, without errors; the maps draw their shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGES = ["/", "/requests", "/countries", "/meetings", "/data"]
+PAGE_LINKS = ["Overview", "Requests", "Countries", "Meetings", "Data"]
+# The programme served 79 ACP countries; a map drawing fewer than this many shapes has
+# lost its world shapes (e.g. a wrong topojsonURL answers 200 with HTML, and draws nothing).
+MIN_COUNTRY_SHAPES = 41
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_exception_or_console_error(browsing, path):
+    app = browsing.open(path)
+
+    assert app.exceptions() == []
+    assert app.page.get_by_role("heading", level=1).count() == 1
+    links = app.sidebar.get_by_role("link")
+    for label in PAGE_LINKS:
+        assert links.get_by_text(label, exact=True).count() == 1, f"no sidebar link {label}"
+    # The bundled data is valid: no page may show the "folder has problems" banner.
+    assert app.page.get_by_test_id("stAlertContentError").count() == 0
+    browsing.assert_clean()
+
+
+def test_countries_map_draws_country_shapes_offline(browsing):
+    app = browsing.open("/countries")
+    chart = app.page.get_by_test_id("stPlotlyChart").first
+
+    shapes = app.wait_for_shapes("path.choroplethlocation", MIN_COUNTRY_SHAPES, within=chart)
+
+    assert shapes >= MIN_COUNTRY_SHAPES
+    browsing.assert_clean()
+
+
+def test_meetings_map_draws_venues_offline(browsing):
+    app = browsing.open("/meetings")
+
+    venues = app.wait_for_shapes(".scattergeo path.point", 1)
+
+    assert venues > 0
+    browsing.assert_clean()
