@@ -20,21 +20,29 @@ def dataset() -> ad.Dataset:
     return ad.load()
 
 
+def number(value: float) -> str:
+    return i18n.format_number(value, "en")
+
+
 def overview_figures(ds: ad.Dataset, filters: ad.Filters) -> dict[str, str]:
-    """The Overview's metrics as the app must show them, computed from the data."""
+    """The Overview's metrics as the app must show them, computed from the data.
+
+    Only the formatting (thousands separators, the percent sign) is the app's own;
+    the figures come from the data through acpeu_data.
+    """
     kpis = metrics.kpis(
         flt.filter_requests(ds, filters),
         flt.filter_meetings(ds, filters),
         flt.filter_participation(ds, filters),
     )
     return {
-        "Requests": str(kpis.requests),
-        "Governments": str(kpis.governments),
-        "Regional organisations": str(kpis.regional_organisations),
+        "Requests": number(kpis.requests),
+        "Governments": number(kpis.governments),
+        "Regional organisations": number(kpis.regional_organisations),
         "Trafficking or smuggling": i18n.format_percent(kpis.trafficking_or_smuggling_share, "en"),
-        "Countries reached": str(kpis.countries_reached),
-        "Meetings": str(kpis.meetings),
-        "Participants": str(kpis.participants),
+        "Countries reached": number(kpis.countries_reached),
+        "Meetings": number(kpis.meetings),
+        "Participants": number(kpis.participants),
     }
 
 
