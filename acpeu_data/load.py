@@ -1,0 +1,296 @@
+"""Reading a data folder, a workbook or uploaded files into a Dataset; DataError on any error.
+
+Every rule of the contract is checked and all problems of a load are collected before
+anything is raised, so a user fixes a file in one go. Nothing is ever written to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from acpeu_data import contract, read
+from acpeu_data.derive import build_tables
+from acpeu_data.validate import (
+    DataError,
+    Problem,
+    check_cell_types,
+    check_rules,
+    check_unique,
+)
+
+__all__ = [
+    "BUNDLED_DIR",
+    "DataError",
+    "Dataset",
+    "FileInfo",
+    "Problem",
+    "data_version",
+    "load",
+    "load_files",
+]
+
+BUNDLED_DIR = (Path(__file__).parent.parent / "data").resolve()
+ENV_VAR = "ACPEU_DATA_DIR"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """A file (or workbook sheet) a dataset was read from."""
+
+    name: str
+    modified: dt.datetime | None
+    rows: int
+
+
+@dataclass
+class Dataset:
+    """The five tables of the contract, typed and with derived columns, plus where they came from."""
+
+    countries: pd.DataFrame
+    regional_organisations: pd.DataFrame
+    requests: pd.DataFrame
+    meetings: pd.DataFrame
+    participation: pd.DataFrame
+    warnings: list[Problem] = field(default_factory=list)
+    origin: str = ""
+    is_bundled: bool = False
+    files: list[FileInfo] = field(default_factory=list)
+    illustrative: dict[str, int] = field(default_factory=dict)
+    version: tuple = ()
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One file to read: a table's CSV, or the workbook holding every table."""
+
+    label: str
+    data: bytes
+    modified: dt.datetime | None
+    table: str | None  # None for a workbook
+
+
+# --- where the data is --------------------------------------------------------------------------
+
+
+def resolve(folder: str | os.PathLike | None = None) -> Path:
+    """Return the data location: `folder`, else $ACPEU_DATA_DIR, else the bundled data/."""
+    if folder is None:
+        folder = os.environ.get(ENV_VAR) or BUNDLED_DIR
+    return Path(folder).expanduser()
+
+
+def _files_to_read(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise DataError([Problem(str(path), None, None, None, "no such folder or file")])
+    csvs = [path / t.file for t in contract.TABLES.values()]
+    workbook = path / contract.WORKBOOK_NAME
+    if not any(p.exists() for p in csvs) and workbook.exists():
+        return [workbook]
+    return csvs
+
+
+def data_version(folder: str | os.PathLike | None = None) -> tuple:
+    """Return a hashable key that changes when the files `load(folder)` reads change.
+
+    Cheap (no file is opened): names, sizes and modification times. Raises DataError when
+    the folder does not exist.
+    """
+    path = resolve(folder)
+    key = []
+    for file in _files_to_read(path):
+        try:
+            stat = file.stat()
+            key.append((file.name, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            key.append((file.name, None, None))
+    return (str(path.resolve()), *key)
+
+
+# --- public entry points ----------------------------------------------------------------------
+
+
+def load(folder: str | os.PathLike | None = None) -> Dataset:
+    """Return the dataset in a folder of CSVs or a programme.xlsx (path or folder holding only it).
+
+    None means $ACPEU_DATA_DIR, else the bundled data/. Raises DataError with every problem.
+    """
+    path = resolve(folder)
+    version = data_version(path)
+    sources, problems = [], []
+    for file in _files_to_read(path):
+        source, problem = _read_source(file)
+        if source is not None:
+            sources.append(source)
+        if problem is not None:
+            problems.append(problem)
+    is_bundled = path.resolve() == BUNDLED_DIR
+    return _load_sources(sources, problems, str(path), is_bundled, version)
+
+
+def load_files(files: dict[str, bytes]) -> Dataset:
+    """Return the dataset in uploaded files (CSV files by name, or one .xlsx); no disk is touched."""
+    problems: list[Problem] = []
+    total = sum(len(data) for data in files.values())
+    if total > contract.MAX_UPLOAD_BYTES:
+        limit = contract.MAX_UPLOAD_BYTES // 2**20
+        problems.append(
+            Problem("upload", None, None, None, f"more than {limit} MB in all: too large")
+        )
+        raise DataError(problems)
+    sources, problems = _upload_sources(files)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return _load_sources(sources, problems, "upload", False, ("upload", digest.hexdigest()))
+
+
+# --- collecting the sources ---------------------------------------------------------------------
+
+
+def _too_large(label: str, size: int) -> Problem | None:
+    if size > contract.MAX_FILE_BYTES:
+        limit = contract.MAX_FILE_BYTES // 2**20
+        return Problem(label, None, None, None, f"larger than {limit} MB: too large to read")
+    return None
+
+
+def _read_source(file: Path) -> tuple[_Source | None, Problem | None]:
+    table = file.name[: -len(".csv")] if file.suffix.lower() == ".csv" else None
+    if not file.exists():
+        return None, Problem(
+            file.name, None, None, None, "missing: the data folder must hold this file"
+        )
+    if table is None and file.suffix.lower() not in EXCEL_SUFFIXES:
+        message = f"expected a folder of CSV files or an Excel workbook ({contract.WORKBOOK_NAME})"
+        return None, Problem(file.name, None, None, None, message)
+    stat = file.stat()
+    problem = _too_large(file.name, stat.st_size)
+    if problem is not None:
+        return None, problem
+    modified = dt.datetime.fromtimestamp(stat.st_mtime)
+    return _Source(file.name, file.read_bytes(), modified, table), None
+
+
+def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Problem]]:
+    wanted = {t.file: name for name, t in contract.TABLES.items()}
+    sources: list[_Source] = []
+    problems: list[Problem] = []
+    for name, data in files.items():
+        base = PurePath(name.replace("\\", "/")).name
+        lower = base.lower()
+        problem = _too_large(base, len(data))
+        if problem is not None:
+            problems.append(problem)
+        elif lower.endswith(EXCEL_SUFFIXES):
+            sources.append(_Source(base, data, None, None))
+        elif lower in wanted:
+            sources.append(_Source(base, data, None, wanted[lower]))
+        else:
+            expected = ", ".join(wanted) + f" or {contract.WORKBOOK_NAME}"
+            problems.append(
+                Problem(base, None, None, None, f"not a file of the data: expected {expected}")
+            )
+    books = [s for s in sources if s.table is None]
+    if books and len(sources) > 1:
+        message = "upload either one Excel workbook or the CSV files, not both"
+        problems.append(Problem(books[0].label, None, None, None, message))
+    elif not books and not problems:
+        present = {s.table for s in sources}
+        problems += [
+            Problem(t.file, None, None, None, "missing: upload this file too")
+            for name, t in contract.TABLES.items()
+            if name not in present
+        ]
+    return sources, problems
+
+
+# --- reading, checking, building ----------------------------------------------------------------
+
+
+def _raw_tables(sources: list[_Source], problems: list[Problem]):
+    raws: dict[str, tuple[str, pd.DataFrame, dt.datetime | None]] = {}
+    for source in sources:
+        if source.table is not None:
+            raw, found = read.parse_csv(source.data, source.label)
+            problems += found
+            if raw is not None:
+                raws[source.table] = (source.label, raw, source.modified)
+            continue
+        if source.label.lower().endswith((".xlsm", ".xltm")):
+            message = "a macro-enabled workbook is not read: save it as an Excel workbook (.xlsx)"
+            problems.append(Problem(source.label, None, None, None, message))
+            continue
+        sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
+        problems += found
+        for table, raw in sheets.items():
+            raws[table] = (f"{source.label} [{table}]", raw, source.modified)
+    return raws
+
+
+def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
+    errors: list[Problem] = []
+    for name, frame in frames.items():
+        table, file = contract.TABLES[name], labels[name]
+        missing = [c.name for c in table.columns if c.name not in frame]
+        for column in missing:
+            if table.column(column).required:
+                have = ", ".join(frame.columns) or "no columns"
+                message = f"missing required column '{column}' (the header has: {have})"
+                errors.append(Problem(file, 1, column, None, message))
+            else:
+                frame[column] = ""
+        errors += check_cell_types(table, frame, file)
+        errors += check_unique(table, frame, file)
+    rule_errors, warnings = check_rules(frames, labels)
+    return errors + rule_errors, warnings
+
+
+def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
+    warnings: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    labels: dict[str, str] = {}
+    files: list[FileInfo] = []
+    raws = _raw_tables(sources, problems)
+    for table in [t for t in contract.TABLES if t in raws]:
+        label, raw, modified = raws[table]
+        frame, errors, notes = read.tidy(raw, label)
+        problems += errors
+        warnings += notes
+        if frame is not None:
+            frames[table], labels[table] = frame, label
+            files.append(FileInfo(label, modified, len(frame)))
+    errors, notes = _check(frames, labels)
+    problems += errors
+    warnings += notes
+    if problems:
+        raise DataError(_in_order(problems))
+    tables = build_tables({name: frames[name] for name in contract.TABLES})
+    illustrative = {
+        name: int((frame["source"] == contract.ILLUSTRATIVE).sum())
+        for name, frame in tables.items()
+        if "source" in frame
+    }
+    return Dataset(
+        **tables,
+        warnings=_in_order(warnings),
+        origin=origin,
+        is_bundled=is_bundled,
+        files=files,
+        illustrative=illustrative,
+        version=version,
+    )
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    # Problems by file, then row (file-level ones first), keeping the checks' order otherwise.
+    files = list(dict.fromkeys(p.file for p in problems))
+    return sorted(problems, key=lambda p: (files.index(p.file), p.row or 0))

@@ -1,0 +1,278 @@
+"""Bytes to tables of text: CSV (UTF-8) and Excel workbooks, with located problems.
+
+Nothing here knows the contract's column rules (validate.py does); this only turns a file into
+a DataFrame of strings whose index is the spreadsheet row (header = 1) and whose columns are
+the header's names, or says plainly why the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pandas as pd
+
+from acpeu_data import contract
+from acpeu_data.validate import Problem, located
+
+SAVE_AS_UTF8 = "in Excel use 'Save as > CSV UTF-8'"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_FORMULA_ESCAPED = "^'[" + re.escape("".join(contract.FORMULA_PREFIXES)) + "]"
+
+
+def _error(file: str, message: str, row: int | None = None, value: str | None = None) -> Problem:
+    return Problem(file, row, None, value, message)
+
+
+def _guess_encoding(data: bytes) -> str:
+    try:
+        data.decode("cp1252")
+        return "Windows-1252"
+    except UnicodeDecodeError:
+        return "Latin-1 (ISO-8859-1)"
+
+
+def _sample(data: bytes, start: int) -> str:
+    # The word around the first byte UTF-8 cannot read, as the guessed encoding shows it.
+    left = max(data.rfind(b" ", 0, start), data.rfind(b",", 0, start), data.rfind(b"\n", 0, start))
+    chunk = data[left + 1 : start + 20]
+    text = chunk.decode("latin-1")
+    return re.split(r"[,\r\n]", text)[0][:40]
+
+
+def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Return the text of a UTF-8 CSV file (BOM removed), or the problem that stops reading it."""
+    if data.startswith(b"PK\x03\x04"):
+        return None, [
+            _error(file, "this is an Excel workbook (or zip file), not a CSV: " + SAVE_AS_UTF8)
+        ]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [_error(file, "the file is UTF-16, not UTF-8: " + SAVE_AS_UTF8)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if b"\x00" in data:
+            return None, [_error(file, "not a CSV file: this looks like a binary file")]
+        guess = _guess_encoding(data)
+        row = data.count(b"\n", 0, error.start) + 1
+        message = f"the file is not UTF-8 (looks like {guess}): {SAVE_AS_UTF8}"
+        return None, [_error(file, message, row, _sample(data, error.start))]
+    if len(_CONTROL.findall(text[:100_000])) > max(2, len(text[:100_000]) // 100):
+        return None, [_error(file, "not a CSV file: this looks like a binary file")]
+    return text, []
+
+
+def _csv_module_rows(text: str, file: str) -> tuple[list[list[str]] | None, list[Problem]]:
+    # Slow path, used only when pandas refuses the file: finds the rows that are wrong.
+    rows: list[list[str]] = []
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            rows.append(record)
+    except csv.Error as error:
+        return None, [_error(file, f"not a readable CSV file ({error})", len(rows) + 1)]
+    width = len(rows[0]) if rows else 0
+    for number, record in enumerate(rows[1:], start=2):
+        extra = record[width:]
+        if any(cell.strip() for cell in extra):
+            message = (
+                f"this row has {len(record)} cells but the header has {width}: "
+                "a value with a comma in it must be in double quotes"
+            )
+            problems.append(_error(file, message, number))
+        del record[width:]
+    return rows, problems
+
+
+def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Return the raw rows of a CSV file (row 0 is the header), or its problems."""
+    if len(data) == 0:
+        return None, [
+            _error(file, "the file is empty: expected a header row with the column names")
+        ]
+    text, problems = decode_csv(data, file)
+    if text is None:
+        return None, problems
+    options = dict(header=None, dtype=str, keep_default_na=False, na_filter=False)
+    try:
+        raw = pd.read_csv(io.StringIO(text), skip_blank_lines=False, **options)
+    except pd.errors.EmptyDataError:
+        return None, [
+            _error(file, "the file is empty: expected a header row with the column names")
+        ]
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        rows, problems = _csv_module_rows(text, file)
+        if rows is None or problems:
+            return None, problems
+        raw = pd.DataFrame(rows, dtype="str")
+    return raw, []
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _check_zip(data: bytes, file: str) -> list[Problem]:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return [
+            _error(file, "this is an old Excel .xls file: save it as an Excel workbook (.xlsx)")
+        ]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return [_error(file, "not an Excel workbook (.xlsx): the file cannot be opened as one")]
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return [
+            _error(file, "the workbook contains macros: save it as a plain Excel workbook (.xlsx)")
+        ]
+    if unpacked > contract.MAX_WORKBOOK_UNPACKED_BYTES:
+        limit = contract.MAX_WORKBOOK_UNPACKED_BYTES // 2**20
+        return [_error(file, f"the workbook unpacks to more than {limit} MB: too large to read")]
+    return []
+
+
+def parse_workbook(
+    data: bytes, file: str, sheets: list[str]
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Return the raw rows (row 0 = header) of each wanted sheet of an .xlsx workbook, or problems.
+
+    Values are read as stored (data_only): nothing in the workbook is evaluated or run.
+    """
+    problems = _check_zip(data, file)
+    if problems:
+        return {}, problems
+    import openpyxl  # imported here: only workbook users pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        return {}, [_error(file, f"the workbook cannot be read ({type(error).__name__})")]
+    try:
+        by_name = {name.strip().lower(): name for name in book.sheetnames}
+        frames: dict[str, pd.DataFrame] = {}
+        for sheet in sheets:
+            name = by_name.get(sheet) or by_name.get(f"{sheet}.csv")
+            label = f"{file} [{sheet}]"
+            if name is None:
+                have = ", ".join(book.sheetnames)
+                problems.append(
+                    _error(file, f"no sheet named '{sheet}' (the workbook has: {have})")
+                )
+                continue
+            raw, sheet_problems = _sheet_rows(book[name], label)
+            problems += sheet_problems
+            if raw is not None:
+                frames[sheet] = raw
+    finally:
+        book.close()
+    return frames, problems
+
+
+def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    rows: list[list[str]] = []
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > contract.MAX_ROWS + 2:
+                return None, [_too_many_rows(label)]
+    except Exception as error:  # a damaged sheet: say so instead of crashing the app
+        return None, [_error(label, f"the sheet cannot be read ({type(error).__name__})")]
+    if not rows:
+        return None, [
+            _error(label, "the sheet is empty: expected a header row with the column names")
+        ]
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str"), []
+
+
+def _too_many_rows(file: str) -> Problem:
+    return _error(file, f"more than {contract.MAX_ROWS:,} rows: too many to read")
+
+
+def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
+    """Return (table, errors, warnings): header applied, blank rows and an HXL row dropped,
+    formula escapes undone, index = spreadsheet row."""
+    raw = raw.fillna("").astype("str")
+    if len(raw) > contract.MAX_ROWS + 1:
+        return None, [_too_many_rows(file)], []
+    header = [str(name).strip().lstrip("\ufeff") for name in raw.iloc[0]]
+    frame = raw.iloc[1:].copy()
+    frame.columns = range(len(header))
+    frame.index = range(2, len(frame) + 2)
+    errors, warnings = _header_problems(header, frame, file)
+    keep = [i for i, name in enumerate(header) if name]
+    frame = frame[keep]
+    frame.columns = [header[i] for i in keep]
+    if errors:
+        return None, errors, warnings
+    frame = (
+        frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
+        if len(frame.columns)
+        else frame
+    )
+    frame = _drop_hxl_row(frame)
+    frame = frame.apply(_unescape) if len(frame.columns) else frame
+    errors += _long_cells(frame, file)
+    return frame, errors, warnings
+
+
+def _header_problems(header: list[str], frame: pd.DataFrame, file: str):
+    errors, warnings = [], []
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            errors.append(
+                Problem(file, 1, name, name, "this column name appears twice in the header")
+            )
+        seen.add(name)
+    for i, name in enumerate(header):
+        if not name and (frame[i].str.strip() != "").any():
+            message = "a column without a name in the header holds data: it is ignored"
+            warnings.append(Problem(file, 1, None, None, message, "warning"))
+    return errors, warnings
+
+
+def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
+    # An HXL hashtag row (#country+code, ...) right under the header is metadata, not data.
+    if frame.empty:
+        return frame
+    first = frame.iloc[0].str.strip()
+    filled = first[first != ""]
+    if len(filled) and filled.str.startswith("#").all():
+        return frame.iloc[1:]
+    return frame
+
+
+def _unescape(cells: pd.Series) -> pd.Series:
+    escaped = cells.str.contains(_FORMULA_ESCAPED, regex=True)
+    return cells.where(~escaped, cells.str.slice(1)) if escaped.any() else cells
+
+
+def _long_cells(frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    limit = contract.MAX_CELL_CHARS
+    for column in frame.columns:
+        long = frame[column][frame[column].str.len() > limit]
+        problems += located(
+            file,
+            column,
+            long.str.slice(0, 80) + "...",
+            f"longer than {limit:,} characters: too long for a cell",
+        )
+    return problems
