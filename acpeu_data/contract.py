@@ -344,6 +344,15 @@ TABLES: dict[str, Table] = {
     t.name: t for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION)
 }
 
+# Columns the loader adds (load.py / derive.py); exports drop them so files load back unchanged.
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "countries": (),
+    "regional_organisations": (),
+    "requests": ("region", "requester_name", "beneficiaries", *(f"topic_{t}" for t in TOPICS)),
+    "meetings": ("located_by_centroid", "country_name", "participants", "women"),
+    "participation": ("region", "country_name"),
+}
+
 TYPE_LABELS: dict[str, str] = {
     "text": "text",
     "iso3": "ISO3",

@@ -203,7 +203,7 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
     if books and len(sources) > 1:
         message = "upload either one Excel workbook or the CSV files, not both"
         problems.append(Problem(books[0].label, None, None, None, message))
-    elif not books and not problems:
+    elif not books:
         present = {s.table for s in sources}
         problems += [
             Problem(t.file, None, None, None, "missing: upload this file too")

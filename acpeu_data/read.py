@@ -221,11 +221,8 @@ def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Proble
     frame.columns = [header[i] for i in keep]
     if errors:
         return None, errors, warnings
-    frame = (
-        frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
-        if len(frame.columns)
-        else frame
-    )
+    # Blank lines (and Excel's formatted but empty rows) are not records.
+    frame = frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
     frame = _drop_hxl_row(frame)
     frame = frame.apply(_unescape) if len(frame.columns) else frame
     errors += _long_cells(frame, file)
@@ -260,6 +257,8 @@ def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _unescape(cells: pd.Series) -> pd.Series:
+    if not cells.str.startswith(contract.FORMULA_ESCAPE).any():
+        return cells
     escaped = cells.str.contains(_FORMULA_ESCAPED, regex=True)
     return cells.where(~escaped, cells.str.slice(1)) if escaped.any() else cells
 
@@ -268,7 +267,10 @@ def _long_cells(frame: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
     limit = contract.MAX_CELL_CHARS
     for column in frame.columns:
-        long = frame[column][frame[column].str.len() > limit]
+        lengths = frame[column].str.len()
+        if not len(lengths) or lengths.max() <= limit:
+            continue
+        long = frame[column][lengths > limit]
         problems += located(
             file,
             column,

@@ -52,6 +52,8 @@ def located(
     file: str, column: str | None, cells: pd.Series, message: Message, severity: str = "error"
 ) -> list[Problem]:
     """Return one Problem per cell of `cells` (index = spreadsheet row), listing at most MAX_LISTED."""
+    if cells.empty:
+        return []
     problems = []
     for row, value in cells.iloc[:MAX_LISTED].items():
         text = message(value) if callable(message) else message
@@ -63,6 +65,13 @@ def located(
             Problem(file, None, column, None, f"{rest} more rows like this: {text}", severity)
         )
     return problems
+
+
+def isin(cells: pd.Series, values) -> pd.Series:
+    """Return whether each cell is in `values` (a set or dict), as a boolean Series."""
+    # A plain loop: pandas' isin on arrow strings rebuilds the value set on every call.
+    found = np.fromiter((v in values for v in cells), dtype=bool, count=len(cells))
+    return pd.Series(found, index=cells.index)
 
 
 def split_list(cells: pd.Series) -> pd.Series:
@@ -116,52 +125,53 @@ def check_cell_types(table: Table, frame: pd.DataFrame, file: str) -> list[Probl
 
 def _check_column(column: Column, cells: pd.Series, file: str) -> list[Problem]:
     name = column.name
-    blank = cells.str.strip() == ""
+    if column.type == "text" and not column.required:
+        return []  # free text: anything goes (length is checked when reading)
+    stripped = cells.str.strip()
+    blank = stripped == ""
     problems = []
     if column.required:
-        empty = (
-            cells[blank]
-            if not column.is_list
-            else cells[
-                split_list(cells).groupby(level=0).size().reindex(cells.index, fill_value=0) == 0
-            ]
-        )
+        if column.is_list:  # "; ;" is as empty as ""
+            empty = cells[~cells.index.isin(split_list(stripped).index)]
+        else:
+            empty = cells[blank]
         problems += located(file, name, empty, f"empty: {name} must be filled in")
-    filled = cells[~blank].str.strip()
+    if column.type == "text":
+        return problems
+    filled = stripped[~blank] if blank.any() else stripped
+    return problems + _check_type(column, filled, file)
+
+
+def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
+    name = column.name
     if column.type == "iso3":
-        problems += located(file, name, filled[~filled.isin(geo.iso3_codes())], _iso3_message)
-    elif column.type == "code":
+        return located(file, name, filled[~isin(filled, geo.iso3_codes())], _iso3_message)
+    if column.type == "code":
         allowed = column.allowed
-        problems += located(
-            file,
-            name,
-            filled[~filled.isin(allowed)],
-            f"unknown code: expected one of {_codes_text(allowed)}",
-        )
-    elif column.type == "list_iso3":
+        message = f"unknown code: expected one of {_codes_text(allowed)}"
+        return located(file, name, filled[~isin(filled, allowed)], message)
+    if column.type == "list_iso3":
         items = split_list(filled)
-        problems += located(file, name, items[~items.isin(geo.iso3_codes())], _iso3_message)
-    elif column.type == "list_code":
+        return located(file, name, items[~isin(items, geo.iso3_codes())], _iso3_message)
+    if column.type == "list_code":
         items = split_list(filled)
         allowed = column.allowed
-        problems += located(
-            file,
-            name,
-            items[~items.isin(allowed)],
-            f"unknown code in the list: expected some of {_codes_text(allowed)}, separated by ;",
+        message = (
+            f"unknown code in the list: expected some of {_codes_text(allowed)}, separated by ;"
         )
-    elif column.type == "date":
-        problems += located(file, name, _bad_dates(filled), _date_message)
-    elif column.type == "number":
-        problems += located(file, name, _bad_numbers(filled), _number_message)
-    elif column.type == "integer":
-        bad = filled[~filled.str.match(INTEGER_RE)]
-        problems += located(file, name, bad, "not a whole number: expected e.g. 12")
-        good = filled[filled.str.match(INTEGER_RE)].astype("int64")
-        problems += located(
+        return located(file, name, items[~isin(items, allowed)], message)
+    if column.type == "date":
+        return located(file, name, _bad_dates(filled), _date_message)
+    if column.type == "number":
+        return located(file, name, _bad_numbers(filled), _number_message)
+    if column.type == "integer":
+        whole = filled.str.match(INTEGER_RE)
+        problems = located(file, name, filled[~whole], "not a whole number: expected e.g. 12")
+        good = filled[whole].astype("int64")
+        return problems + located(
             file, name, filled[good.index[good < 0]], "negative: expected 0 or more"
         )
-    return problems
+    return []
 
 
 def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
@@ -170,6 +180,8 @@ def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
         return []
     keys = frame[table.key].str.strip()
     keys = keys[keys != ""]
+    if not keys.duplicated().any():
+        return []
     first_row = pd.Series(keys.index, index=keys.values).groupby(level=0).min()
     repeats = keys[keys.duplicated()]
     return located(
@@ -265,7 +277,7 @@ def _organisation_rules(
     problems = located(
         file,
         "code",
-        codes[codes.isin(geo.iso3_codes())],
+        codes[isin(codes, geo.iso3_codes())],
         "this code is also a country's ISO3 code: expected an acronym that is not a country code",
     )
     if regions is not None:
@@ -273,16 +285,16 @@ def _organisation_rules(
         problems += located(
             file,
             "region",
-            region[~region.isin(regions)],
+            region[~isin(region, regions)],
             f"unknown region: expected one of the regions in countries.csv ({_codes_text(sorted(regions))})",
         )
     if known is not None:
         members = split_list(_filled(frame, "members"))
-        members = members[members.isin(geo.iso3_codes())]
+        members = members[isin(members, geo.iso3_codes())]
         problems += located(
             file,
             "members",
-            members[~members.isin(known)],
+            members[~isin(members, known)],
             "unknown member: expected an iso3 listed in countries.csv",
         )
     return problems
@@ -299,7 +311,7 @@ def _request_rules(
         errors += located(
             file,
             "requester",
-            government[~government.isin(known)],
+            government[~isin(government, known)],
             "unknown requester: a government requester must be an iso3 listed in countries.csv",
         )
     if kind is not None and org_codes is not None:
@@ -307,16 +319,16 @@ def _request_rules(
         errors += located(
             file,
             "requester",
-            org[~org.isin(org_codes)],
+            org[~isin(org, org_codes)],
             "unknown requester: a regional organisation must be a code in regional_organisations.csv",
         )
     if known is not None:
         items = split_list(_filled(frame, "countries"))
-        items = items[items.isin(geo.iso3_codes())]
+        items = items[isin(items, geo.iso3_codes())]
         errors += located(
             file,
             "countries",
-            items[~items.isin(known)],
+            items[~isin(items, known)],
             "unknown beneficiary: expected an iso3 listed in countries.csv",
         )
     received = _dates(frame, "received_on")
@@ -362,11 +374,11 @@ def _meeting_rules(
         )
     if known is not None:
         venue = _filled(frame, "country_iso3")
-        venue = venue[venue.isin(geo.iso3_codes())]
+        venue = venue[isin(venue, geo.iso3_codes())]
         warnings += located(
             file,
             "country_iso3",
-            venue[~venue.isin(known)],
+            venue[~isin(venue, known)],
             "the venue's country is not in countries.csv (allowed; shown as outside the programme)",
             "warning",
         )
@@ -382,7 +394,7 @@ def _participation_rules(
         errors += located(
             file,
             "meeting_id",
-            ids[~ids.isin(meeting_ids)],
+            ids[~isin(ids, meeting_ids)],
             "unknown meeting: expected a meeting_id in meetings.csv",
         )
     women, participants = _ints(frame, "women"), _ints(frame, "participants")
@@ -400,11 +412,11 @@ def _participation_rules(
         # government whose country the programme does not list is the odd case.
         country = _filled(frame, "country_iso3")
         acp = frame.loc[country.index, "stakeholder_type"].str.strip() == "acp_government"
-        country = country[acp & country.isin(geo.iso3_codes())]
+        country = country[acp & isin(country, geo.iso3_codes())]
         warnings += located(
             file,
             "country_iso3",
-            country[~country.isin(known)],
+            country[~isin(country, known)],
             "an ACP government from a country not in countries.csv: counted as Non-ACP",
             "warning",
         )
