@@ -138,5 +138,5 @@ def _slug(text: str) -> str:
 def export_filename(table: str, filters_slug: str, as_of: dt.date | None, ext: str) -> str:
     """Return a download file name such as 'requests_caribbean_2017-03-21.csv' (ASCII only)."""
     day = (as_of or dt.date.today()).isoformat()
-    parts = [_slug(table), _slug(filters_slug or ""), day]
+    parts = [re.sub(r"[^a-z0-9_]+", "-", table.lower()), _slug(filters_slug or ""), day]
     return "_".join(p for p in parts if p) + "." + _slug(ext)

@@ -29,12 +29,16 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
+_PREPOSITIONS = {"of", "the", "de", "du", "des", "do", "da", "dos", "das", "del", "la"}
+
+
 def _invert(name: str) -> str:
-    # pycountry writes some names inverted for sorting ("Moldova, Republic of"); read them
-    # the natural way round ("Republic of Moldova").
+    # ISO lists write some names inverted for sorting ("Moldova, Republic of", "Congo,
+    # République démocratique du"); read them the natural way round.
     head, sep, tail = name.partition(", ")
-    if sep and (tail.endswith(" of") or tail.endswith(" of the")):
-        return f"{tail} {head}"
+    if sep and tail.split()[-1].lower() in _PREPOSITIONS:
+        natural = f"{tail} {head}"
+        return natural[4:] if natural.startswith("The ") else natural
     return name
 
 
@@ -47,11 +51,12 @@ def _name(iso3: str, lang: str) -> str:
     if lang == "en":
         return common or _invert(country.name)
     catalogue = _catalogue(lang)
-    if common:
-        translated = catalogue.gettext(common)
-        if translated != common:
-            return translated
-    return catalogue.gettext(country.name)
+    if common and catalogue.gettext(common) != common:
+        return catalogue.gettext(common)
+    translated = catalogue.gettext(country.name)
+    if common and (translated == country.name or ", " in translated):
+        return common  # the short name is the same in this language ("Bolivia")
+    return _invert(translated)
 
 
 def country_name(iso3: str, lang: str = "en", names: Mapping[str, str] | None = None) -> str:

@@ -240,15 +240,16 @@ def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
     errors: list[Problem] = []
     for name, frame in frames.items():
         table, file = contract.TABLES[name], labels[name]
-        missing = [c.name for c in table.columns if c.name not in frame]
+        missing = [c for c in table.columns if c.name not in frame]
+        have = ", ".join(frame.columns) or "no columns"
         for column in missing:
-            if table.column(column).required:
-                have = ", ".join(frame.columns) or "no columns"
-                message = f"missing required column '{column}' (the header has: {have})"
-                errors.append(Problem(file, 1, column, None, message))
-            else:
-                frame[column] = ""
-        errors += check_cell_types(table, frame, file)
+            if column.required:
+                message = f"missing required column '{column.name}' (the header has: {have})"
+                errors.append(Problem(file, 1, column.name, None, message))
+            # An empty stand-in lets every other rule run; its cells are not checked.
+            frame[column.name] = pd.Series("", index=frame.index, dtype="str")
+        present = [c for c in table.columns if c not in missing]
+        errors += check_cell_types(table, frame, file, present)
         errors += check_unique(table, frame, file)
     rule_errors, warnings = check_rules(frames, labels)
     return errors + rule_errors, warnings

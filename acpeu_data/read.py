@@ -249,9 +249,8 @@ def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
     # An HXL hashtag row (#country+code, ...) right under the header is metadata, not data.
     if frame.empty:
         return frame
-    first = frame.iloc[0].str.strip()
-    filled = first[first != ""]
-    if len(filled) and filled.str.startswith("#").all():
+    filled = [cell.strip() for cell in frame.iloc[0].tolist() if cell.strip()]
+    if filled and all(cell.startswith("#") for cell in filled):
         return frame.iloc[1:]
     return frame
 

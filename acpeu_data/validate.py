@@ -114,10 +114,12 @@ def _number_message(value: str) -> str:
     return "not a number: expected a number with a point as decimal separator, e.g. -1.29"
 
 
-def check_cell_types(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Return the problems of every contract column's cells: required, type, codes."""
+def check_cell_types(
+    table: Table, frame: pd.DataFrame, file: str, columns: Iterable[Column] | None = None
+) -> list[Problem]:
+    """Return the problems of the contract columns' cells (all, or `columns`): required, types."""
     problems: list[Problem] = []
-    for column in table.columns:
+    for column in table.columns if columns is None else columns:
         if column.name in frame:
             problems += _check_column(column, frame[column.name], file)
     return problems
