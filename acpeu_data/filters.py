@@ -1,0 +1,254 @@
+"""The one filter of the dashboard: a frozen dataclass, its URL form, and applying it to tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from acpeu_data import contract
+
+# URL key -> Filters field, for the multi-valued fields.
+LIST_KEYS = {
+    "region": "regions",
+    "country": "countries",
+    "topic": "topics",
+    "requester_type": "requester_types",
+    "status": "statuses",
+}
+DATE_KEYS = {"from": "date_from", "to": "date_to"}
+
+
+def _tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the manager chose: empty tuples and None dates mean 'all'."""
+
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    requester_types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        # Normalised so that equal choices give equal (and equally hashed) filters.
+        for name in LIST_KEYS.values():
+            object.__setattr__(self, name, _tuple(getattr(self, name)))
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def replace(self, **changes) -> Filters:
+        """Return a copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_query(self) -> dict[str, list[str]]:
+        """Return the URL query parameters (repeated keys for several values; empty ones left out)."""
+        query = {key: list(getattr(self, name)) for key, name in LIST_KEYS.items()}
+        for key, name in DATE_KEYS.items():
+            value = getattr(self, name)
+            query[key] = [value.isoformat()] if value else []
+        return {key: values for key, values in query.items() if values}
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str | Sequence[str]], ds) -> tuple[Filters, list[str]]:
+        """Return the filter a link describes and a notice for each value dropped as invalid."""
+        valid = {
+            "region": set(ds.countries["region"]),
+            "country": set(ds.countries["iso3"]),
+            "topic": set(contract.TOPICS),
+            "requester_type": set(contract.REQUESTER_TYPES),
+            "status": set(contract.STATUSES),
+        }
+        what = {
+            "region": "a region in the data",
+            "country": "an ISO3 code of a country in the data",
+            "topic": "one of " + ", ".join(contract.TOPICS),
+            "requester_type": "one of " + ", ".join(contract.REQUESTER_TYPES),
+            "status": "one of " + ", ".join(contract.STATUSES),
+        }
+        notices: list[str] = []
+        fields: dict[str, object] = {}
+        for key, name in LIST_KEYS.items():
+            values = _values(params.get(key))
+            kept = [v for v in values if v in valid[key]]
+            notices += [
+                f"Ignored {key.replace('_', ' ')} '{v}' in the link: expected {what[key]}."
+                for v in values
+                if v not in valid[key]
+            ]
+            fields[name] = tuple(kept)
+        for key, name in DATE_KEYS.items():
+            values = _values(params.get(key))
+            if not values:
+                continue
+            try:
+                fields[name] = dt.date.fromisoformat(values[-1])
+            except ValueError:
+                notices.append(
+                    f"Ignored {key} '{values[-1]}' in the link: expected a date as YYYY-MM-DD."
+                )
+        start, end = fields.get("date_from"), fields.get("date_to")
+        if start and end and start > end:
+            notices.append(f"Ignored from '{start}' in the link: it is after to '{end}'.")
+            fields["date_from"] = None
+        return cls(**fields), notices
+
+    def slug(self) -> str:
+        """Return a short ASCII description for file names, e.g. 'caribbean_trafficking' ('all')."""
+        parts = [
+            *self.regions,
+            *self.countries,
+            *self.topics,
+            *self.requester_types,
+            *self.statuses,
+        ]
+        text = "-".join(parts[:4]) + ("-etc" if len(parts) > 4 else "")
+        text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        return text or "all"
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    values = [raw] if isinstance(raw, str) else list(raw)
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def _timestamp(day: dt.date | None) -> pd.Timestamp | None:
+    return pd.Timestamp(day) if day else None
+
+
+def _request_countries(ds) -> pd.DataFrame:
+    """Return (row position, iso3) pairs: each request's requesting government and beneficiaries."""
+    cached = ds.__dict__.get("_request_countries")
+    if cached is not None:
+        return cached
+    requests = ds.requests
+    exploded = requests["beneficiaries"].explode().dropna()
+    positions = np.arange(len(requests))
+    pairs = pd.DataFrame(
+        {
+            "row": np.concatenate(
+                [positions[requests.index.get_indexer(exploded.index)], positions]
+            ),
+            "iso3": np.concatenate(
+                [exploded.to_numpy(dtype=object), requests["requester"].to_numpy(dtype=object)]
+            ),
+        }
+    )
+    government = np.concatenate(
+        [np.ones(len(exploded), bool), (requests["requester_type"] == "government").to_numpy()]
+    )
+    pairs = pairs[government].drop_duplicates(ignore_index=True)
+    ds.__dict__["_request_countries"] = pairs
+    return pairs
+
+
+def request_mask(ds, f: Filters) -> np.ndarray:
+    """Return a boolean array over ds.requests: True where the request matches the filter."""
+    requests = ds.requests
+    mask = np.ones(len(requests), dtype=bool)
+    if f.regions:
+        mask &= requests["region"].isin(f.regions).to_numpy()
+    if f.topics:
+        mask &= requests[[f"topic_{t}" for t in f.topics]].any(axis=1).to_numpy()
+    if f.requester_types:
+        mask &= requests["requester_type"].isin(f.requester_types).to_numpy()
+    if f.statuses:
+        mask &= requests["status"].isin(f.statuses).to_numpy()
+    if f.date_from:
+        mask &= (requests["received_on"] >= _timestamp(f.date_from)).to_numpy()
+    if f.date_to:
+        mask &= (requests["received_on"] <= _timestamp(f.date_to)).to_numpy()
+    if f.countries:
+        pairs = _request_countries(ds)
+        rows = pairs.loc[pairs["iso3"].isin(f.countries), "row"].to_numpy()
+        in_country = np.zeros(len(requests), dtype=bool)
+        in_country[rows] = True
+        mask &= in_country
+    return mask
+
+
+def filter_requests(ds, f: Filters) -> pd.DataFrame:
+    """Return the requests that match the filter (region of the requester, country, topic, dates...)."""
+    if f.is_empty:
+        return ds.requests
+    return ds.requests[request_mask(ds, f)]
+
+
+def _participation_place_mask(ds, f: Filters) -> pd.Series:
+    participation = ds.participation
+    mask = pd.Series(True, index=participation.index)
+    if f.regions:
+        mask &= participation["region"].isin(f.regions)
+    if f.countries:
+        mask &= participation["country_iso3"].isin(f.countries)
+    return mask
+
+
+def filter_meetings(ds, f: Filters) -> pd.DataFrame:
+    """Return the meetings that match: start date in range, a chosen topic, a chosen place.
+
+    A meeting matches a region or country when its venue is there or a delegation came from there.
+    """
+    meetings = ds.meetings
+    mask = pd.Series(True, index=meetings.index)
+    if f.date_from:
+        mask &= meetings["start_date"] >= _timestamp(f.date_from)
+    if f.date_to:
+        mask &= meetings["start_date"] <= _timestamp(f.date_to)
+    if f.topics:
+        chosen = set(f.topics)
+        mask &= meetings["topics"].map(lambda topics: not chosen.isdisjoint(topics)).astype(bool)
+    if f.regions or f.countries:
+        venue_regions = meetings["country_iso3"].map(
+            dict(zip(ds.countries["iso3"], ds.countries["region"], strict=True))
+        )
+        at_venue = pd.Series(True, index=meetings.index)
+        if f.regions:
+            at_venue &= venue_regions.isin(f.regions)
+        if f.countries:
+            at_venue &= meetings["country_iso3"].isin(f.countries)
+        attended = ds.participation.loc[_participation_place_mask(ds, f), "meeting_id"]
+        mask &= at_venue | meetings["meeting_id"].isin(attended)
+    return meetings[mask]
+
+
+def filter_participation(ds, f: Filters) -> pd.DataFrame:
+    """Return the participation rows of the matching meetings, from the chosen places if any."""
+    participation = ds.participation
+    meeting_ids = filter_meetings(ds, f)["meeting_id"]
+    mask = participation["meeting_id"].isin(meeting_ids) & _participation_place_mask(ds, f)
+    return participation[mask]
+
+
+def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
+    """Return the ISO3 codes of the countries clicked on a map (Plotly selection points)."""
+    return _tuple(p["location"] for p in points if isinstance(p.get("location"), str))
+
+
+def describe_parts(f: Filters, ds) -> list[str]:
+    """Return the English pieces of the filter line: region names, country names, labels, dates."""
+    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    parts = list(f.regions)
+    parts += [names.get(c, c) for c in f.countries]
+    parts += [contract.TOPICS[t] for t in f.topics]
+    parts += [contract.REQUESTER_TYPES[t] for t in f.requester_types]
+    parts += [contract.STATUSES[s] for s in f.statuses]
+    if f.date_from or f.date_to:
+        start = f.date_from.isoformat() if f.date_from else "…"
+        end = f.date_to.isoformat() if f.date_to else "…"
+        parts.append(f"{start} – {end}")
+    return parts
