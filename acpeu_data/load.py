@@ -22,6 +22,7 @@ from acpeu_data.validate import (
     check_cell_types,
     check_rules,
     check_unique,
+    make,
 )
 
 __all__ = [
@@ -90,7 +91,7 @@ def _files_to_read(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise DataError([Problem(str(path), None, None, None, "no such folder or file")])
+        raise DataError([make(str(path), None, None, None, "no such folder or file")])
     csvs = [path / t.file for t in contract.TABLES.values()]
     workbook = path / contract.WORKBOOK_NAME
     if not any(p.exists() for p in csvs) and workbook.exists():
@@ -143,7 +144,7 @@ def load_files(files: dict[str, bytes]) -> Dataset:
     if total > contract.MAX_UPLOAD_BYTES:
         limit = contract.MAX_UPLOAD_BYTES // 2**20
         problems.append(
-            Problem("upload", None, None, None, f"more than {limit} MB in all: too large")
+            make("upload", None, None, None, "more than {limit} MB in all: too large", limit=limit)
         )
         raise DataError(problems)
     sources, problems = _upload_sources(files)
@@ -159,19 +160,21 @@ def load_files(files: dict[str, bytes]) -> Dataset:
 def _too_large(label: str, size: int) -> Problem | None:
     if size > contract.MAX_FILE_BYTES:
         limit = contract.MAX_FILE_BYTES // 2**20
-        return Problem(label, None, None, None, f"larger than {limit} MB: too large to read")
+        return make(
+            label, None, None, None, "larger than {limit} MB: too large to read", limit=limit
+        )
     return None
 
 
 def _read_source(file: Path) -> tuple[_Source | None, Problem | None]:
     table = file.name[: -len(".csv")] if file.suffix.lower() == ".csv" else None
     if not file.exists():
-        return None, Problem(
+        return None, make(
             file.name, None, None, None, "missing: the data folder must hold this file"
         )
     if table is None and file.suffix.lower() not in EXCEL_SUFFIXES:
-        message = f"expected a folder of CSV files or an Excel workbook ({contract.WORKBOOK_NAME})"
-        return None, Problem(file.name, None, None, None, message)
+        message = "expected a folder of CSV files or an Excel workbook ({workbook})"
+        return None, make(file.name, None, None, None, message, workbook=contract.WORKBOOK_NAME)
     stat = file.stat()
     problem = _too_large(file.name, stat.st_size)
     if problem is not None:
@@ -195,18 +198,25 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
         elif lower in wanted:
             sources.append(_Source(base, data, None, wanted[lower]))
         else:
-            expected = ", ".join(wanted) + f" or {contract.WORKBOOK_NAME}"
+            expected = ", ".join(wanted) + " / " + contract.WORKBOOK_NAME
             problems.append(
-                Problem(base, None, None, None, f"not a file of the data: expected {expected}")
+                make(
+                    base,
+                    None,
+                    None,
+                    None,
+                    "not a file of the data: expected {files}",
+                    files=expected,
+                )
             )
     books = [s for s in sources if s.table is None]
     if books and len(sources) > 1:
         message = "upload either one Excel workbook or the CSV files, not both"
-        problems.append(Problem(books[0].label, None, None, None, message))
+        problems.append(make(books[0].label, None, None, None, message))
     elif not books:
         present = {s.table for s in sources}
         problems += [
-            Problem(t.file, None, None, None, "missing: upload this file too")
+            make(t.file, None, None, None, "missing: upload this file too")
             for name, t in contract.TABLES.items()
             if name not in present
         ]
@@ -227,7 +237,7 @@ def _raw_tables(sources: list[_Source], problems: list[Problem]):
             continue
         if source.label.lower().endswith((".xlsm", ".xltm")):
             message = "a macro-enabled workbook is not read: save it as an Excel workbook (.xlsx)"
-            problems.append(Problem(source.label, None, None, None, message))
+            problems.append(make(source.label, None, None, None, message))
             continue
         sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
         problems += found
@@ -244,8 +254,10 @@ def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
         have = ", ".join(frame.columns) or "no columns"
         for column in missing:
             if column.required:
-                message = f"missing required column '{column.name}' (the header has: {have})"
-                errors.append(Problem(file, 1, column.name, None, message))
+                message = "missing required column '{name}' (the header has: {header})"
+                errors.append(
+                    make(file, 1, column.name, None, message, name=column.name, header=have)
+                )
             # An empty stand-in lets every other rule run; its cells are not checked.
             frame[column.name] = pd.Series("", index=frame.index, dtype="str")
         present = [c for c in table.columns if c not in missing]

@@ -16,15 +16,17 @@ import zipfile
 import pandas as pd
 
 from acpeu_data import contract
-from acpeu_data.validate import Problem, located
+from acpeu_data.validate import Problem, located, make
 
-SAVE_AS_UTF8 = "in Excel use 'Save as > CSV UTF-8'"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$", re.IGNORECASE)
 _FORMULA_ESCAPED = "^'[" + re.escape("".join(contract.FORMULA_PREFIXES)) + "]"
 
 
-def _error(file: str, message: str, row: int | None = None, value: str | None = None) -> Problem:
-    return Problem(file, row, None, value, message)
+def _error(
+    file: str, template: str, row: int | None = None, value: str | None = None, **params: object
+) -> Problem:
+    return make(file, row, None, value, template, **params)
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -47,10 +49,15 @@ def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Return the text of a UTF-8 CSV file (BOM removed), or the problem that stops reading it."""
     if data.startswith(b"PK\x03\x04"):
         return None, [
-            _error(file, "this is an Excel workbook (or zip file), not a CSV: " + SAVE_AS_UTF8)
+            _error(
+                file,
+                "this is an Excel workbook (or zip file), not a CSV: in Excel use 'Save as > CSV UTF-8'",
+            )
         ]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [_error(file, "the file is UTF-16, not UTF-8: " + SAVE_AS_UTF8)]
+        return None, [
+            _error(file, "the file is UTF-16, not UTF-8: in Excel use 'Save as > CSV UTF-8'")
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -58,8 +65,10 @@ def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
             return None, [_error(file, "not a CSV file: this looks like a binary file")]
         guess = _guess_encoding(data)
         row = data.count(b"\n", 0, error.start) + 1
-        message = f"the file is not UTF-8 (looks like {guess}): {SAVE_AS_UTF8}"
-        return None, [_error(file, message, row, _sample(data, error.start))]
+        message = (
+            "the file is not UTF-8 (looks like {encoding}): in Excel use 'Save as > CSV UTF-8'"
+        )
+        return None, [_error(file, message, row, _sample(data, error.start), encoding=guess)]
     if len(_CONTROL.findall(text[:100_000])) > max(2, len(text[:100_000]) // 100):
         return None, [_error(file, "not a CSV file: this looks like a binary file")]
     return text, []
@@ -74,16 +83,18 @@ def _csv_module_rows(text: str, file: str) -> tuple[list[list[str]] | None, list
         for record in reader:
             rows.append(record)
     except csv.Error as error:
-        return None, [_error(file, f"not a readable CSV file ({error})", len(rows) + 1)]
+        return None, [
+            _error(file, "not a readable CSV file ({reason})", len(rows) + 1, reason=error)
+        ]
     width = len(rows[0]) if rows else 0
     for number, record in enumerate(rows[1:], start=2):
         extra = record[width:]
         if any(cell.strip() for cell in extra):
             message = (
-                f"this row has {len(record)} cells but the header has {width}: "
+                "this row has {cells} cells but the header has {width}: "
                 "a value with a comma in it must be in double quotes"
             )
-            problems.append(_error(file, message, number))
+            problems.append(_error(file, message, number, cells=len(record), width=width))
         del record[width:]
     return rows, problems
 
@@ -143,7 +154,11 @@ def _check_zip(data: bytes, file: str) -> list[Problem]:
         ]
     if unpacked > contract.MAX_WORKBOOK_UNPACKED_BYTES:
         limit = contract.MAX_WORKBOOK_UNPACKED_BYTES // 2**20
-        return [_error(file, f"the workbook unpacks to more than {limit} MB: too large to read")]
+        return [
+            _error(
+                file, "the workbook unpacks to more than {limit} MB: too large to read", limit=limit
+            )
+        ]
     return []
 
 
@@ -162,7 +177,9 @@ def parse_workbook(
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        return {}, [_error(file, f"the workbook cannot be read ({type(error).__name__})")]
+        return {}, [
+            _error(file, "the workbook cannot be read ({reason})", reason=type(error).__name__)
+        ]
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         frames: dict[str, pd.DataFrame] = {}
@@ -172,7 +189,12 @@ def parse_workbook(
             if name is None:
                 have = ", ".join(book.sheetnames)
                 problems.append(
-                    _error(file, f"no sheet named '{sheet}' (the workbook has: {have})")
+                    _error(
+                        file,
+                        "no sheet named '{sheet}' (the workbook has: {sheets})",
+                        sheet=sheet,
+                        sheets=have,
+                    )
                 )
                 continue
             raw, sheet_problems = _sheet_rows(book[name], label)
@@ -192,7 +214,9 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
             if len(rows) > contract.MAX_ROWS + 2:
                 return None, [_too_many_rows(label)]
     except Exception as error:  # a damaged sheet: say so instead of crashing the app
-        return None, [_error(label, f"the sheet cannot be read ({type(error).__name__})")]
+        return None, [
+            _error(label, "the sheet cannot be read ({reason})", reason=type(error).__name__)
+        ]
     if not rows:
         return None, [
             _error(label, "the sheet is empty: expected a header row with the column names")
@@ -202,7 +226,7 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
 
 
 def _too_many_rows(file: str) -> Problem:
-    return _error(file, f"more than {contract.MAX_ROWS:,} rows: too many to read")
+    return _error(file, "more than {limit} rows: too many to read", limit=f"{contract.MAX_ROWS:,}")
 
 
 def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
@@ -215,6 +239,13 @@ def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Proble
     frame = raw.iloc[1:].copy()
     frame.columns = range(len(header))
     frame.index = range(2, len(frame) + 2)
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        used = "';'" if ";" in header[0] else "tabs"
+        message = (
+            "the values are separated by {separator}, not commas: "
+            "in Excel use 'Save as > CSV UTF-8 (comma delimited)'"
+        )
+        return None, [_error(file, message, 1, header[0][:80], separator=used)], []
     errors, warnings = _header_problems(header, frame, file)
     keep = [i for i, name in enumerate(header) if name]
     frame = frame[keep]
@@ -234,14 +265,12 @@ def _header_problems(header: list[str], frame: pd.DataFrame, file: str):
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            errors.append(
-                Problem(file, 1, name, name, "this column name appears twice in the header")
-            )
+            errors.append(make(file, 1, name, name, "this column name appears twice in the header"))
         seen.add(name)
     for i, name in enumerate(header):
         if not name and (frame[i].str.strip() != "").any():
             message = "a column without a name in the header holds data: it is ignored"
-            warnings.append(Problem(file, 1, None, None, message, "warning"))
+            warnings.append(make(file, 1, None, None, message, "warning"))
     return errors, warnings
 
 
@@ -250,7 +279,7 @@ def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     filled = [cell.strip() for cell in frame.iloc[0].tolist() if cell.strip()]
-    if filled and all(cell.startswith("#") for cell in filled):
+    if filled and all(_HXL_TAG.match(cell) for cell in filled):
         return frame.iloc[1:]
     return frame
 
@@ -274,6 +303,7 @@ def _long_cells(frame: pd.DataFrame, file: str) -> list[Problem]:
             file,
             column,
             long.str.slice(0, 80) + "...",
-            f"longer than {limit:,} characters: too long for a cell",
+            "longer than {limit} characters: too long for a cell",
+            limit=f"{limit:,}",
         )
     return problems

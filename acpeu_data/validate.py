@@ -7,7 +7,6 @@ data; load.py raises DataError once all of them have run.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,8 +18,8 @@ from acpeu_data import contract, geo
 from acpeu_data.contract import Column, Table
 
 MAX_LISTED = 200  # per check: a file that is wrong everywhere still gets a readable report
-DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-INTEGER_RE = r"^[+-]?\d{1,15}$"  # 15 digits: beyond that a count is a typo, and int64 is safe
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only, unlike \d
+INTEGER_RE = r"^[+-]?[0-9]{1,15}$"  # 15 digits: beyond that a count is a typo, and int64 is safe
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,36 @@ class Problem:
     row: int | None  # header = 1; None when not about one row
     column: str | None
     value: str | None
-    message: str
+    message: str  # in English, ready to show
     severity: str = "error"  # "error" blocks the load; "warning" is shown only
+    template: str = ""  # the message before its {params} were filled in: the gettext msgid
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """Return the message in the language of `translate` (a gettext function), else English."""
+        if translate is None or not self.template:
+            return self.message
+        try:
+            return translate(self.template).format(**dict(self.params))
+        except (KeyError, IndexError, ValueError):  # a translation with broken placeholders
+            return self.message
+
+
+def make(
+    file: str,
+    row: int | None,
+    column: str | None,
+    value: str | None,
+    template: str,
+    /,  # positional only, so a template may use {file}, {row}, {column} or {value} freely
+    severity: str = "error",
+    **params: object,
+) -> Problem:
+    """Return a Problem whose message is `template` filled with `params` (kept for translation)."""
+    texts = {key: str(v) for key, v in params.items()}
+    return Problem(
+        file, row, column, value, template.format(**texts), severity, template, tuple(texts.items())
+    )
 
 
 class DataError(Exception):
@@ -45,24 +72,42 @@ class DataError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the data; first: {summary}")
 
 
-Message = str | Callable[[str], str]
+# A message template, or a function of the cell's value giving (template, params).
+Message = str | Callable[[str], tuple[str, dict]]
 
 
 def located(
-    file: str, column: str | None, cells: pd.Series, message: Message, severity: str = "error"
+    file: str,
+    column: str | None,
+    cells: pd.Series,
+    message: Message,
+    /,
+    severity: str = "error",
+    **params: object,
 ) -> list[Problem]:
     """Return one Problem per cell of `cells` (index = spreadsheet row), listing at most MAX_LISTED."""
     if cells.empty:
         return []
     problems = []
     for row, value in cells.iloc[:MAX_LISTED].items():
-        text = message(value) if callable(message) else message
-        problems.append(Problem(file, int(row), column, str(value), text, severity))
-    if len(cells) > MAX_LISTED:
-        rest = len(cells) - MAX_LISTED
-        text = message(str(cells.iloc[-1])) if callable(message) else message
+        template, extra = message(value) if callable(message) else (message, {})
         problems.append(
-            Problem(file, None, column, None, f"{rest} more rows like this: {text}", severity)
+            make(file, int(row), column, str(value), template, severity, **params, **extra)
+        )
+    if len(cells) > MAX_LISTED:
+        summary = "{count} more rows like this: {problem}"
+        last = problems[-1].message
+        problems.append(
+            make(
+                file,
+                None,
+                column,
+                None,
+                summary,
+                severity,
+                count=len(cells) - MAX_LISTED,
+                problem=last,
+            )
         )
     return problems
 
@@ -84,11 +129,14 @@ def _codes_text(allowed: Iterable[str]) -> str:
     return ", ".join(allowed)
 
 
-def _iso3_message(value: str) -> str:
+def _iso3_message(value: str) -> tuple[str, dict]:
     if geo.is_iso3(value.upper()):
-        return f"country codes are written in capital letters: expected {value.upper()}"
+        return "country codes are written in capital letters: expected {code}", {
+            "code": value.upper()
+        }
     return (
-        "not an ISO 3166-1 alpha-3 country code: expected three capital letters, e.g. KEN for Kenya"
+        "not an ISO 3166-1 alpha-3 country code: expected three capital letters, e.g. KEN for Kenya",
+        {},
     )
 
 
@@ -97,10 +145,10 @@ def _bad_dates(cells: pd.Series) -> pd.Series:
     return cells[parsed.isna() | ~cells.str.match(DATE_RE)]
 
 
-def _date_message(value: str) -> str:
+def _date_message(value: str) -> tuple[str, dict]:
     if re.match(DATE_RE, value):
-        return "no such day: expected a real date as YYYY-MM-DD, e.g. 2017-03-21"
-    return "not a date: expected YYYY-MM-DD, e.g. 2017-03-21"
+        return "no such day: expected a real date as YYYY-MM-DD, e.g. 2017-03-21", {}
+    return "not a date: expected YYYY-MM-DD, e.g. 2017-03-21", {}
 
 
 def _bad_numbers(cells: pd.Series) -> pd.Series:
@@ -108,10 +156,10 @@ def _bad_numbers(cells: pd.Series) -> pd.Series:
     return cells[~np.isfinite(numbers.astype("float64"))]
 
 
-def _number_message(value: str) -> str:
-    if re.fullmatch(r"[+-]?\d+,\d+", value.strip()):
-        return "not a number: use a point as the decimal separator, e.g. 12.5"
-    return "not a number: expected a number with a point as decimal separator, e.g. -1.29"
+def _number_message(value: str) -> tuple[str, dict]:
+    if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", value.strip()):
+        return "not a number: use a point as the decimal separator, e.g. 12.5", {}
+    return "not a number: expected a number with a point as decimal separator, e.g. -1.29", {}
 
 
 def check_cell_types(
@@ -137,7 +185,7 @@ def _check_column(column: Column, cells: pd.Series, file: str) -> list[Problem]:
             empty = cells[~cells.index.isin(split_list(stripped).index)]
         else:
             empty = cells[blank]
-        problems += located(file, name, empty, f"empty: {name} must be filled in")
+        problems += located(file, name, empty, "empty: {name} must be filled in", name=name)
     if column.type == "text":
         return problems
     filled = stripped[~blank] if blank.any() else stripped
@@ -150,18 +198,20 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
         return located(file, name, filled[~isin(filled, geo.iso3_codes())], _iso3_message)
     if column.type == "code":
         allowed = column.allowed
-        message = f"unknown code: expected one of {_codes_text(allowed)}"
-        return located(file, name, filled[~isin(filled, allowed)], message)
+        message = "unknown code: expected one of {codes}"
+        return located(
+            file, name, filled[~isin(filled, allowed)], message, codes=_codes_text(allowed)
+        )
     if column.type == "list_iso3":
         items = split_list(filled)
         return located(file, name, items[~isin(items, geo.iso3_codes())], _iso3_message)
     if column.type == "list_code":
         items = split_list(filled)
         allowed = column.allowed
-        message = (
-            f"unknown code in the list: expected some of {_codes_text(allowed)}, separated by ;"
+        message = "unknown code in the list: expected some of {codes}, separated by ;"
+        return located(
+            file, name, items[~isin(items, allowed)], message, codes=_codes_text(allowed)
         )
-        return located(file, name, items[~isin(items, allowed)], message)
     if column.type == "date":
         return located(file, name, _bad_dates(filled), _date_message)
     if column.type == "number":
@@ -191,7 +241,8 @@ def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
         table.key,
         repeats,
         lambda v: (
-            f"duplicate {table.key}: already used in row {first_row[v.strip()]}; each must be unique"
+            "duplicate {name}: already used in row {first}; each must be unique",
+            {"name": table.key, "first": first_row[v.strip()]},
         ),
     )
 
@@ -226,7 +277,9 @@ def _not_before(frame: pd.DataFrame, file: str, early: str, late: str) -> list[P
         file,
         late,
         frame.loc[wrong, late],
-        f"{late} is before {early}: expected the same day or later",
+        "{late} is before {early}: expected the same day or later",
+        late=late,
+        early=early,
     )
 
 
@@ -234,7 +287,7 @@ def _countries_rules(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> 
     frame = frames["countries"]
     file = files["countries"]
     if len(frame) == 0:
-        return [Problem(file, None, None, None, "no countries: expected at least one row")]
+        return [make(file, None, None, None, "no countries: expected at least one row")]
     return []
 
 
@@ -288,7 +341,8 @@ def _organisation_rules(
             file,
             "region",
             region[~isin(region, regions)],
-            f"unknown region: expected one of the regions in countries.csv ({_codes_text(sorted(regions))})",
+            "unknown region: expected one of the regions in countries.csv ({regions})",
+            regions=_codes_text(sorted(regions)),
         )
     if known is not None:
         members = split_list(_filled(frame, "members"))
@@ -340,14 +394,12 @@ def _request_rules(
         file,
         "received_on",
         frame.loc[odd, "received_on"],
-        f"outside the programme ({_day(contract.PROGRAMME_START)} to {_day(contract.PROGRAMME_END)}): please check the date",
+        "outside the programme ({start} to {end}): please check the date",
         severity="warning",
+        start=contract.PROGRAMME_START.isoformat(),
+        end=contract.PROGRAMME_END.isoformat(),
     )
     return errors, warnings
-
-
-def _day(day: dt.date) -> str:
-    return day.isoformat()
 
 
 def _meeting_rules(
@@ -361,7 +413,8 @@ def _meeting_rules(
             file,
             column,
             cells[numbers.abs() > limit],
-            f"out of range: expected a number from -{limit} to {limit}",
+            "out of range: expected a number from -{limit} to {limit}",
+            limit=limit,
         )
     warnings: list[Problem] = []
     if "lat" in frame and "lon" in frame:

@@ -250,3 +250,37 @@ def test_workbook_missing_a_sheet_and_a_bad_cell(data_copy):
     problems = _workbook_problems(data_copy.workbook())
     assert any("no sheet named 'participation'" in p.message for p in problems)
     find(problems, "programme.xlsx [requests]", 3, "status")
+
+
+def test_semicolon_separated_file_says_how_to_save_it(data_copy):
+    text = data_copy.read_bytes("countries.csv").decode().replace(",", ";")
+    data_copy.write_bytes("countries.csv", text.encode())
+    problem = find(problems_of(data_copy.path), "countries.csv", 1, None)
+    assert "';'" in problem.message and "comma delimited" in problem.message
+
+
+def test_a_row_of_excel_errors_is_data_not_hxl(data_copy):
+    header, records = data_copy.rows("countries.csv")
+    data_copy.write_rows("countries.csv", header, [["#N/A", "#N/A", "#REF!", "#N/A"], *records])
+    find(problems_of(data_copy.path), "countries.csv", 2, "iso3")
+
+
+def test_hxl_row_is_skipped_and_rows_still_count_it(data_copy):
+    header, records = data_copy.rows("requests.csv")
+    tags = ["#activity+id", "#date +received"] + [""] * (len(header) - 2)
+    data_copy.write_rows("requests.csv", header, [tags, *records])
+    assert len(ad.load(data_copy.path).requests) == 5
+    data_copy.set_cell("requests.csv", 3, "status", "bogus")  # R-001, under the tags
+    assert find(problems_of(data_copy.path), "requests.csv", 3, "status").value == "bogus"
+
+
+def test_problems_keep_their_template_for_translation(data_copy):
+    data_copy.set_cell("requests.csv", 3, "status", "done")
+    problem = find(problems_of(data_copy.path), "requests.csv", 3, "status")
+    assert problem.template == "unknown code: expected one of {codes}"
+    assert problem.text() == problem.message
+    french = {"unknown code: expected one of {codes}": "code inconnu : attendu l'un de {codes}"}
+    translated = problem.text(lambda msgid: french.get(msgid, msgid))
+    assert translated.startswith("code inconnu : attendu l'un de received, under_review")
+    broken = problem.text(lambda msgid: "{nope}")
+    assert broken == problem.message  # a bad translation never hides the problem
