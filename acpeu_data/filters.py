@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,7 +86,7 @@ class Filters:
             values = _values(params.get(key))
             kept = [v for v in values if v in valid[key]]
             notices += [
-                f"Ignored {key.replace('_', ' ')} '{v}' in the link: expected {what[key]}."
+                f"Ignored {key.replace('_', ' ')} '{_shorten(v)}' in the link: expected {what[key]}."
                 for v in values
                 if v not in valid[key]
             ]
@@ -97,7 +99,7 @@ class Filters:
                 fields[name] = dt.date.fromisoformat(values[-1])
             except ValueError:
                 notices.append(
-                    f"Ignored {key} '{values[-1]}' in the link: expected a date as YYYY-MM-DD."
+                    f"Ignored {key} '{_shorten(values[-1])}' in the link: expected a date as YYYY-MM-DD."
                 )
         start, end = fields.get("date_from"), fields.get("date_to")
         if start and end and start > end:
@@ -106,17 +108,32 @@ class Filters:
         return cls(**fields), notices
 
     def slug(self) -> str:
-        """Return a short ASCII description for file names, e.g. 'caribbean_trafficking' ('all')."""
-        parts = [
-            *self.regions,
-            *self.countries,
-            *self.topics,
-            *self.requester_types,
-            *self.statuses,
-        ]
-        text = "-".join(parts[:4]) + ("-etc" if len(parts) > 4 else "")
-        text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-        return text or "all"
+        """Return a short ASCII name for files, e.g. 'caribbean-pacific_trafficking' ('all' if empty).
+
+        Dimensions are joined by '_', values by '-'; a dimension with more than two values is
+        shortened to its count ('5-countries'). The end date is left out: file names carry it
+        as the 'as of' date.
+        """
+        dimensions = []
+        for name in LIST_KEYS.values():
+            values = getattr(self, name)
+            if len(values) > 2:
+                dimensions.append(f"{len(values)}-{name}")
+            elif values:
+                dimensions.append("-".join(_ascii(v) for v in values))
+        if self.date_from:
+            dimensions.append(f"from-{self.date_from.isoformat()}")
+        return "_".join(dimensions)[:80].strip("-_") or "all"
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    """Keep notices readable when a link carries a long junk value."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _values(raw: str | Sequence[str] | None) -> list[str]:
@@ -130,30 +147,74 @@ def _timestamp(day: dt.date | None) -> pd.Timestamp | None:
     return pd.Timestamp(day) if day else None
 
 
-def _request_countries(ds) -> pd.DataFrame:
-    """Return (row position, iso3) pairs: each request's requesting government and beneficiaries."""
-    cached = ds.__dict__.get("_request_countries")
+# (row position, iso3, beneficiary) pairs per requests frame, keyed by the frame's identity: the
+# explode is the costly step of country filters and country counts, so it is done once per
+# loaded table, and a filtered subset gets its pairs by masking its parent's.
+_PAIRS: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def _remember(frame: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    key = id(frame)
+    _PAIRS[key] = (weakref.ref(frame, lambda _ref, key=key: _PAIRS.pop(key, None)), pairs)
+    return pairs
+
+
+def _cached_pairs(frame: pd.DataFrame) -> pd.DataFrame | None:
+    hit = _PAIRS.get(id(frame))
+    return hit[1] if hit is not None and hit[0]() is frame else None
+
+
+def request_countries(requests: pd.DataFrame) -> pd.DataFrame:
+    """Return (row, iso3, beneficiary) pairs: each request's beneficiaries and requesting government.
+
+    `row` is the request's position in `requests`; `beneficiary` is False only for a requesting
+    government that is not among the request's beneficiaries. One pair per request and country.
+    Treat the tables as read-only: the pairs are cached per DataFrame object.
+    """
+    cached = _cached_pairs(requests)
     if cached is not None:
         return cached
-    requests = ds.requests
     exploded = requests["beneficiaries"].explode().dropna()
     positions = np.arange(len(requests))
+    government = (requests["requester_type"] == "government").to_numpy()
     pairs = pd.DataFrame(
         {
             "row": np.concatenate(
-                [positions[requests.index.get_indexer(exploded.index)], positions]
+                [positions[requests.index.get_indexer(exploded.index)], positions[government]]
             ),
             "iso3": np.concatenate(
-                [exploded.to_numpy(dtype=object), requests["requester"].to_numpy(dtype=object)]
+                [
+                    exploded.to_numpy(dtype=object),
+                    requests["requester"].to_numpy(dtype=object)[government],
+                ]
+            ),
+            "beneficiary": np.concatenate(
+                [np.ones(len(exploded), bool), np.zeros(int(government.sum()), bool)]
             ),
         }
     )
-    government = np.concatenate(
-        [np.ones(len(exploded), bool), (requests["requester_type"] == "government").to_numpy()]
+    # Beneficiaries come first, so a government that is its own beneficiary keeps that flag.
+    pairs = pairs.drop_duplicates(["row", "iso3"], ignore_index=True)
+    pairs["iso3"] = pairs["iso3"].astype("category")
+    return _remember(requests, pairs)
+
+
+def _subset_pairs(parent: pd.DataFrame, subset: pd.DataFrame, mask: np.ndarray) -> None:
+    """Give `subset` (= parent[mask]) its country pairs from the parent's, without exploding."""
+    pairs = request_countries(parent)
+    rows = pairs["row"].to_numpy()
+    keep = mask[rows]
+    new_rows = (np.cumsum(mask) - 1)[rows[keep]]
+    _remember(
+        subset,
+        pd.DataFrame(
+            {
+                "row": new_rows,
+                "iso3": pairs["iso3"].to_numpy()[keep],
+                "beneficiary": pairs["beneficiary"].to_numpy()[keep],
+            }
+        ),
     )
-    pairs = pairs[government].drop_duplicates(ignore_index=True)
-    ds.__dict__["_request_countries"] = pairs
-    return pairs
 
 
 def request_mask(ds, f: Filters) -> np.ndarray:
@@ -173,8 +234,8 @@ def request_mask(ds, f: Filters) -> np.ndarray:
     if f.date_to:
         mask &= (requests["received_on"] <= _timestamp(f.date_to)).to_numpy()
     if f.countries:
-        pairs = _request_countries(ds)
-        rows = pairs.loc[pairs["iso3"].isin(f.countries), "row"].to_numpy()
+        pairs = request_countries(requests)
+        rows = pairs["row"].to_numpy()[pairs["iso3"].isin(f.countries).to_numpy()]
         in_country = np.zeros(len(requests), dtype=bool)
         in_country[rows] = True
         mask &= in_country
@@ -182,10 +243,16 @@ def request_mask(ds, f: Filters) -> np.ndarray:
 
 
 def filter_requests(ds, f: Filters) -> pd.DataFrame:
-    """Return the requests that match the filter (region of the requester, country, topic, dates...)."""
+    """Return the requests that match the filter (region of the requester, country, topic, dates...).
+
+    Treat the result as read-only (it is ds.requests itself when the filter is empty).
+    """
     if f.is_empty:
         return ds.requests
-    return ds.requests[request_mask(ds, f)]
+    mask = request_mask(ds, f)
+    subset = ds.requests[mask]
+    _subset_pairs(ds.requests, subset, mask)
+    return subset
 
 
 def _participation_place_mask(ds, f: Filters) -> pd.Series:
@@ -210,8 +277,8 @@ def filter_meetings(ds, f: Filters) -> pd.DataFrame:
     if f.date_to:
         mask &= meetings["start_date"] <= _timestamp(f.date_to)
     if f.topics:
-        chosen = set(f.topics)
-        mask &= meetings["topics"].map(lambda topics: not chosen.isdisjoint(topics)).astype(bool)
+        topics = meetings["topics"].explode()
+        mask &= topics.isin(f.topics).groupby(level=0).any().reindex(mask.index, fill_value=False)
     if f.regions or f.countries:
         venue_regions = meetings["country_iso3"].map(
             dict(zip(ds.countries["iso3"], ds.countries["region"], strict=True))
@@ -252,3 +319,11 @@ def describe_parts(f: Filters, ds) -> list[str]:
         end = f.date_to.isoformat() if f.date_to else "…"
         parts.append(f"{start} – {end}")
     return parts
+
+
+def describe(f: Filters, ds, shown: int, total: int) -> str:
+    """Return the English line saying what is shown, e.g. 'Caribbean · Visas: 12 of 71 requests'."""
+    parts = describe_parts(f, ds)
+    if not parts:
+        return f"All requests: {total}"
+    return f"{' · '.join(parts)}: {shown} of {total} requests"

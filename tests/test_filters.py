@@ -1,0 +1,283 @@
+"""Filters: the URL round trip, invalid links, and which rows each filter keeps (small_dataset)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from builders import small_dataset
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from acpeu_data import contract
+from acpeu_data.filters import (
+    Filters,
+    countries_from_selection,
+    describe,
+    describe_parts,
+    filter_meetings,
+    filter_participation,
+    filter_requests,
+    request_countries,
+)
+
+DS = small_dataset()
+REGIONS = sorted(set(DS.countries["region"]))
+ISO3 = sorted(DS.countries["iso3"])
+
+
+def ids(frame, column="request_id") -> list[str]:
+    return sorted(frame[column])
+
+
+# --- the dataclass and its URL form ----------------------------------------------------------
+
+
+def test_fields_are_sorted_unique_tuples():
+    f = Filters(topics=["visas", "trafficking", "visas"], regions=("Pacific", "Caribbean"))
+    assert f.topics == ("trafficking", "visas")
+    assert f.regions == ("Caribbean", "Pacific")
+    assert f == Filters(topics=("visas", "trafficking"), regions=("Caribbean", "Pacific"))
+    assert hash(f) == hash(
+        Filters(topics=("visas", "trafficking"), regions=("Caribbean", "Pacific"))
+    )
+
+
+def test_empty_filter():
+    assert Filters().is_empty
+    assert not Filters(statuses=("completed",)).is_empty
+    assert Filters().to_query() == {}
+    assert Filters().slug() == "all"
+
+
+def test_to_query_uses_url_keys_and_iso_dates():
+    f = Filters(
+        regions=("West and Central Africa",),
+        countries=("GHA", "NGA"),
+        date_from=dt.date(2015, 1, 1),
+        date_to=dt.date(2017, 12, 31),
+    )
+    assert f.to_query() == {
+        "region": ["West and Central Africa"],
+        "country": ["GHA", "NGA"],
+        "from": ["2015-01-01"],
+        "to": ["2017-12-31"],
+    }
+
+
+def test_replace_returns_a_changed_copy():
+    f = Filters(topics=("visas",))
+    g = f.replace(statuses=["completed"])
+    assert g == Filters(topics=("visas",), statuses=("completed",))
+    assert f == Filters(topics=("visas",))
+
+
+dates = st.one_of(st.none(), st.dates(dt.date(2010, 1, 1), dt.date(2022, 12, 31)))
+
+
+@st.composite
+def valid_filters(draw) -> Filters:
+    start, end = sorted([draw(dates), draw(dates)], key=lambda d: (d is None, d))
+    if start and end and start > end:
+        start, end = end, start
+    return Filters(
+        regions=draw(st.lists(st.sampled_from(REGIONS))),
+        countries=draw(st.lists(st.sampled_from(ISO3))),
+        topics=draw(st.lists(st.sampled_from(list(contract.TOPICS)))),
+        requester_types=draw(st.lists(st.sampled_from(list(contract.REQUESTER_TYPES)))),
+        statuses=draw(st.lists(st.sampled_from(list(contract.STATUSES)))),
+        date_from=start if draw(st.booleans()) else None,
+        date_to=end if draw(st.booleans()) else None,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_filters())
+def test_url_round_trip(f):
+    back, notices = Filters.from_query(f.to_query(), DS)
+    assert back == f
+    assert notices == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_filters())
+def test_slug_is_short_ascii(f):
+    slug = f.slug()
+    assert slug and len(slug) <= 80
+    assert slug.isascii() and " " not in slug and "/" not in slug
+
+
+def test_slug_names_the_choice():
+    assert Filters(regions=("Caribbean", "Pacific"), topics=("trafficking",)).slug() == (
+        "caribbean-pacific_trafficking"
+    )
+    assert Filters(countries=("FJI", "GHA", "JAM")).slug() == "3-countries"
+
+
+def test_from_query_accepts_single_strings_and_keeps_the_last_date():
+    params = {"region": "Caribbean", "topic": ["visas"], "from": ["2014-01-01", "2015-02-03"]}
+    f, notices = Filters.from_query(params, DS)
+    assert f == Filters(regions=("Caribbean",), topics=("visas",), date_from=dt.date(2015, 2, 3))
+    assert notices == []
+
+
+def test_from_query_ignores_other_keys():
+    f, notices = Filters.from_query({"lang": ["fr"], "page": ["x"], "status": ["ongoing"]}, DS)
+    assert f == Filters(statuses=("ongoing",))
+    assert notices == []
+
+
+@pytest.mark.parametrize(
+    ("params", "kept", "word"),
+    [
+        ({"region": ["Atlantis", "Pacific"]}, Filters(regions=("Pacific",)), "Atlantis"),
+        ({"country": ["XXX", "FJI"]}, Filters(countries=("FJI",)), "XXX"),
+        ({"country": ["BEL"]}, Filters(), "BEL"),  # a real country, but not one of the data
+        ({"topic": ["piracy"]}, Filters(), "piracy"),
+        ({"status": ["done"]}, Filters(), "done"),
+        ({"requester_type": ["ngo"]}, Filters(), "ngo"),
+        ({"from": ["2015-13-01"]}, Filters(), "2015-13-01"),
+        ({"to": ["yesterday"]}, Filters(), "yesterday"),
+    ],
+)
+def test_invalid_link_values_are_dropped_with_a_notice(params, kept, word):
+    f, notices = Filters.from_query(params, DS)
+    assert f == kept
+    assert len(notices) == 1
+    assert word in notices[0] and notices[0].startswith("Ignored")
+
+
+def test_start_after_end_drops_the_start():
+    f, notices = Filters.from_query({"from": ["2018-01-01"], "to": ["2015-01-01"]}, DS)
+    assert f == Filters(date_to=dt.date(2015, 1, 1))
+    assert len(notices) == 1 and "2018-01-01" in notices[0]
+
+
+def test_long_junk_is_shortened_in_the_notice():
+    _, notices = Filters.from_query({"region": ["x" * 5000]}, DS)
+    assert len(notices[0]) < 200
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [
+        (Filters(), ["R1", "R2", "R3", "R4", "R5"]),
+        (Filters(regions=("Caribbean",)), ["R1", "R4"]),
+        (Filters(regions=("East and Horn of Africa",)), []),
+        # a country matches as requesting government or as a named beneficiary ...
+        (Filters(countries=("GHA",)), ["R5"]),
+        (Filters(countries=("NGA",)), ["R5"]),
+        (Filters(countries=("TTO",)), ["R4"]),
+        # ... but not through an organisation it belongs to (R3 is ECOWAS's, for itself)
+        (Filters(countries=("JAM", "FJI")), ["R1", "R2"]),
+        # a request with two topics matches either
+        (Filters(topics=("smuggling",)), ["R2", "R4"]),
+        (Filters(topics=("visas", "readmission")), ["R2", "R5"]),
+        (Filters(requester_types=("regional_organisation",)), ["R3", "R4"]),
+        (Filters(statuses=("completed", "rejected")), ["R1", "R4", "R5"]),
+        # both ends of the date range are inclusive
+        (Filters(date_from=dt.date(2016, 1, 5), date_to=dt.date(2016, 7, 1)), ["R3", "R4"]),
+        (Filters(date_to=dt.date(2015, 3, 10)), ["R1"]),
+        (Filters(date_from=dt.date(2018, 1, 1)), []),
+        # different fields narrow together
+        (Filters(regions=("Caribbean",), topics=("smuggling",)), ["R4"]),
+        (Filters(regions=("Pacific",), countries=("JAM",)), []),
+    ],
+)
+def test_filter_requests(f, expected):
+    assert ids(filter_requests(DS, f)) == expected
+
+
+def test_unfiltered_requests_are_the_table_itself():
+    assert filter_requests(DS, Filters()) is DS.requests
+
+
+def test_request_countries_pairs():
+    pairs = request_countries(DS.requests)
+    got = {
+        (DS.requests["request_id"].iloc[row], iso3, flag)
+        for row, iso3, flag in pairs.itertuples(index=False)
+    }
+    assert got == {
+        ("R1", "JAM", True),
+        ("R2", "FJI", True),
+        ("R4", "TTO", True),
+        ("R5", "NGA", True),
+        ("R5", "GHA", False),  # the requester, not a beneficiary
+    }
+
+
+def test_filtered_subset_has_its_own_country_pairs():
+    subset = filter_requests(DS, Filters(statuses=("rejected", "approved")))
+    pairs = request_countries(subset)
+    got = {
+        (subset["request_id"].iloc[r], c) for r, c in zip(pairs["row"], pairs["iso3"], strict=True)
+    }
+    assert got == {("R5", "NGA"), ("R5", "GHA")}
+
+
+# --- meetings and participation -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "meetings", "delegations"),
+    [
+        (Filters(), ["M1", "M2", "M3"], 7),
+        # venue in the region (M1), or a delegation from it (M2: Fiji)
+        (Filters(regions=("Caribbean",)), ["M1"], 2),
+        (Filters(regions=("Pacific",)), ["M2"], 1),
+        (Filters(countries=("NGA",)), ["M3"], 1),
+        (Filters(countries=("GHA",)), ["M2"], 1),  # venue and delegation
+        (Filters(topics=("trafficking",)), ["M1"], 3),
+        (Filters(topics=("visas", "smuggling")), ["M2"], 2),
+        (Filters(date_from=dt.date(2017, 2, 1)), ["M2", "M3"], 4),
+        (Filters(date_to=dt.date(2016, 5, 1)), ["M1"], 3),
+        (Filters(date_from=dt.date(2020, 1, 1)), [], 0),
+        # request-only fields leave meetings alone
+        (Filters(statuses=("rejected",), requester_types=("government",)), ["M1", "M2", "M3"], 7),
+    ],
+)
+def test_filter_meetings_and_participation(f, meetings, delegations):
+    assert ids(filter_meetings(DS, f), "meeting_id") == meetings
+    rows = filter_participation(DS, f)
+    assert len(rows) == delegations
+    assert set(rows["meeting_id"]) <= set(meetings)
+
+
+def test_participation_keeps_only_delegations_from_the_chosen_places():
+    rows = filter_participation(DS, Filters(regions=("Caribbean",)))
+    assert sorted(rows["country_iso3"]) == ["JAM", "TTO"]  # not IOM's delegation (no country)
+
+
+# --- map clicks and the 'what is filtered' line ------------------------------------------------
+
+
+def test_countries_from_selection():
+    points = [{"location": "JAM"}, {"location": "FJI"}, {"lat": 1.0}, {"location": "JAM"}]
+    assert countries_from_selection(points) == ("FJI", "JAM")
+    assert countries_from_selection([]) == ()
+
+
+def test_describe():
+    f = Filters(
+        regions=("Caribbean",),
+        topics=("trafficking",),
+        date_from=dt.date(2015, 1, 1),
+        date_to=dt.date(2017, 12, 31),
+    )
+    assert describe_parts(f, DS) == [
+        "Caribbean",
+        "Trafficking in human beings",
+        "2015-01-01 – 2017-12-31",
+    ]
+    assert describe(f, DS, 2, 5) == (
+        "Caribbean · Trafficking in human beings · 2015-01-01 – 2017-12-31: 2 of 5 requests"
+    )
+    assert describe(Filters(), DS, 5, 5) == "All requests: 5"
+    assert describe_parts(Filters(countries=("TTO",), statuses=("ongoing",)), DS) == [
+        "Trinidad and Tobago",
+        "Ongoing",
+    ]
