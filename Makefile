@@ -13,12 +13,12 @@ RUNTIME_STAMP := $(VENV)/.stamp-requirements
 DEV_STAMP := $(VENV)/.stamp-requirements-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean distclean
+.PHONY: help run test lint format bench clean distclean i18n
 
 help: ## List the targets
 	@echo "ACP-EU Migration Action dashboard"
 	@echo
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Variables: PORT=$(PORT) (run), ACPEU_DATA_DIR (data folder), PYTEST_ARGS (test),"
 	@echo "           PYTHON (interpreter for the venv; default: first Python 3.11+ on PATH),"
@@ -65,3 +65,6 @@ clean: ## Remove caches and generated files (keeps .venv)
 
 distclean: clean ## Also remove the virtual environment
 	rm -rf $(VENV)
+
+i18n: $(DEV_STAMP) ## Extract the interface texts, update the fr/pt/es catalogues and compile them
+	$(VENV_PYTHON) tools/i18n.py
