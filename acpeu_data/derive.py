@@ -21,7 +21,7 @@ def _typed(table: contract.Table, frame: pd.DataFrame) -> pd.DataFrame:
         if column.type != "text" or column.name in _KEY_TEXT:
             cells = cells.str.strip()
         if column.is_list:
-            cells = cells.map(_split)
+            cells = pd.Series([_split(cell) for cell in cells.tolist()], index=cells.index)
         elif column.type == "date":
             cells = pd.to_datetime(cells.where(cells != ""), format="%Y-%m-%d")
         elif column.type == "number":
@@ -35,6 +35,8 @@ def _typed(table: contract.Table, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _split(cell: str) -> list[str]:
+    if contract.LIST_SEPARATOR not in cell:  # the common case, kept cheap for big tables
+        return [cell] if cell else []
     return [item.strip() for item in cell.split(contract.LIST_SEPARATOR) if item.strip()]
 
 
@@ -59,13 +61,20 @@ def _requests(requests, orgs, names, regions) -> pd.DataFrame:
     requester = requests["requester"]
     requests["region"] = requester.map(regions).where(government, requester.map(org_regions))
     requests["requester_name"] = requester.map(names).where(government, requester.map(org_names))
-    requests["beneficiaries"] = [
-        list(listed) if listed else ([who] if is_gov else [])
-        for listed, who, is_gov in zip(requests["countries"], requester, government, strict=True)
-    ]
+    requests["beneficiaries"] = pd.Series(
+        [
+            list(listed) if listed else ([who] if is_gov else [])
+            for listed, who, is_gov in zip(
+                requests["countries"].tolist(), requester.tolist(), government.tolist(), strict=True
+            )
+        ],
+        index=requests.index,
+        dtype=object,
+    )
+    topics = requests["topics"].tolist()
     for topic in contract.TOPICS:
-        requests[f"topic_{topic}"] = (
-            requests["topics"].map(lambda codes, t=topic: t in codes).astype(bool)
+        requests[f"topic_{topic}"] = np.fromiter(
+            (topic in codes for codes in topics), dtype=bool, count=len(topics)
         )
     return requests
 

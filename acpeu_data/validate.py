@@ -114,15 +114,30 @@ def located(
 
 def isin(cells: pd.Series, values) -> pd.Series:
     """Return whether each cell is in `values` (a set or dict), as a boolean Series."""
-    # A plain loop: pandas' isin on arrow strings rebuilds the value set on every call.
-    found = np.fromiter((v in values for v in cells), dtype=bool, count=len(cells))
+    # A plain loop over Python strings: pandas' isin on arrow strings rebuilds the value set
+    # on every call, and iterating a Series boxes each cell.
+    found = np.fromiter((v in values for v in cells.tolist()), dtype=bool, count=len(cells))
     return pd.Series(found, index=cells.index)
 
 
 def split_list(cells: pd.Series) -> pd.Series:
     """Return the items of ';'-separated cells, one per entry, index kept, blanks dropped."""
-    items = cells.str.split(contract.LIST_SEPARATOR).explode().str.strip()
-    return items[items.notna() & (items != "")]
+    several = cells.str.contains(contract.LIST_SEPARATOR, regex=False)
+    single = cells[~several].str.strip()
+    single = single[single != ""]
+    if not several.any():
+        return single
+    rows: list = []
+    items: list[str] = []
+    multi = cells[several]
+    for row, cell in zip(multi.index.tolist(), multi.tolist(), strict=True):
+        for item in cell.split(contract.LIST_SEPARATOR):
+            item = item.strip()
+            if item:
+                rows.append(row)
+                items.append(item)
+    split = pd.Series(items, index=pd.Index(rows, dtype=cells.index.dtype), dtype="str")
+    return pd.concat([single, split]).sort_index(kind="stable")
 
 
 def _codes_text(allowed: Iterable[str]) -> str:
@@ -180,19 +195,21 @@ def _check_column(column: Column, cells: pd.Series, file: str) -> list[Problem]:
     stripped = cells.str.strip()
     blank = stripped == ""
     problems = []
+    items = split_list(stripped) if column.is_list else None
     if column.required:
-        if column.is_list:  # "; ;" is as empty as ""
-            empty = cells[~cells.index.isin(split_list(stripped).index)]
+        if items is not None:  # "; ;" is as empty as ""
+            empty = cells[~cells.index.isin(items.index)]
         else:
             empty = cells[blank]
         problems += located(file, name, empty, "empty: {name} must be filled in", name=name)
     if column.type == "text":
         return problems
-    filled = stripped[~blank] if blank.any() else stripped
+    filled = items if items is not None else stripped[~blank] if blank.any() else stripped
     return problems + _check_type(column, filled, file)
 
 
 def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
+    # `filled`: the non-blank cells, or for a list column its items (index = row).
     name = column.name
     if column.type == "iso3":
         return located(file, name, filled[~isin(filled, geo.iso3_codes())], _iso3_message)
@@ -203,10 +220,10 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
             file, name, filled[~isin(filled, allowed)], message, codes=_codes_text(allowed)
         )
     if column.type == "list_iso3":
-        items = split_list(filled)
+        items = filled
         return located(file, name, items[~isin(items, geo.iso3_codes())], _iso3_message)
     if column.type == "list_code":
-        items = split_list(filled)
+        items = filled
         allowed = column.allowed
         message = "unknown code in the list: expected some of {codes}, separated by ;"
         return located(

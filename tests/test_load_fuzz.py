@@ -144,7 +144,7 @@ def broken_upload(draw) -> dict[str, bytes]:
     return files
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(broken_upload())
 def test_load_gives_a_dataset_or_located_problems(files):
     try:
