@@ -17,6 +17,7 @@ import pandas as pd
 from acpeu_data import contract, read
 from acpeu_data.derive import build_tables
 from acpeu_data.validate import (
+    N_,
     DataError,
     Problem,
     check_cell_types,
@@ -173,7 +174,7 @@ def _read_source(file: Path) -> tuple[_Source | None, Problem | None]:
             file.name, None, None, None, "missing: the data folder must hold this file"
         )
     if table is None and file.suffix.lower() not in EXCEL_SUFFIXES:
-        message = "expected a folder of CSV files or an Excel workbook ({workbook})"
+        message = N_("expected a folder of CSV files or an Excel workbook ({workbook})")
         return None, make(file.name, None, None, None, message, workbook=contract.WORKBOOK_NAME)
     stat = file.stat()
     problem = _too_large(file.name, stat.st_size)
@@ -211,7 +212,7 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
             )
     books = [s for s in sources if s.table is None]
     if books and len(sources) > 1:
-        message = "upload either one Excel workbook or the CSV files, not both"
+        message = N_("upload either one Excel workbook or the CSV files, not both")
         problems.append(make(books[0].label, None, None, None, message))
     elif not books:
         present = {s.table for s in sources}
@@ -236,7 +237,9 @@ def _raw_tables(sources: list[_Source], problems: list[Problem]):
                 raws[source.table] = (source.label, raw, source.modified)
             continue
         if source.label.lower().endswith((".xlsm", ".xltm")):
-            message = "a macro-enabled workbook is not read: save it as an Excel workbook (.xlsx)"
+            message = N_(
+                "a macro-enabled workbook is not read: save it as an Excel workbook (.xlsx)"
+            )
             problems.append(make(source.label, None, None, None, message))
             continue
         sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
@@ -254,7 +257,7 @@ def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
         have = ", ".join(frame.columns) or "no columns"
         for column in missing:
             if column.required:
-                message = "missing required column '{name}' (the header has: {header})"
+                message = N_("missing required column '{name}' (the header has: {header})")
                 errors.append(
                     make(file, 1, column.name, None, message, name=column.name, header=have)
                 )

@@ -16,7 +16,7 @@ import zipfile
 import pandas as pd
 
 from acpeu_data import contract
-from acpeu_data.validate import Problem, located, make
+from acpeu_data.validate import N_, Problem, located, make
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$", re.IGNORECASE)
@@ -65,7 +65,7 @@ def decode_csv(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
             return None, [_error(file, "not a CSV file: this looks like a binary file")]
         guess = _guess_encoding(data)
         row = data.count(b"\n", 0, error.start) + 1
-        message = (
+        message = N_(
             "the file is not UTF-8 (looks like {encoding}): in Excel use 'Save as > CSV UTF-8'"
         )
         return None, [_error(file, message, row, _sample(data, error.start), encoding=guess)]
@@ -90,7 +90,7 @@ def _csv_module_rows(text: str, file: str) -> tuple[list[list[str]] | None, list
     for number, record in enumerate(rows[1:], start=2):
         extra = record[width:]
         if any(cell.strip() for cell in extra):
-            message = (
+            message = N_(
                 "this row has {cells} cells but the header has {width}: "
                 "a value with a comma in it must be in double quotes"
             )
@@ -226,7 +226,9 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
 
 
 def _too_many_rows(file: str) -> Problem:
-    return _error(file, "more than {limit} rows: too many to read", limit=f"{contract.MAX_ROWS:,}")
+    return _error(
+        file, "more than {limit} rows: too many to read", limit=format(contract.MAX_ROWS, ",")
+    )
 
 
 def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
@@ -241,7 +243,7 @@ def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Proble
     frame.index = range(2, len(frame) + 2)
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         used = "';'" if ";" in header[0] else "tabs"
-        message = (
+        message = N_(
             "the values are separated by {separator}, not commas: "
             "in Excel use 'Save as > CSV UTF-8 (comma delimited)'"
         )
@@ -269,7 +271,7 @@ def _header_problems(header: list[str], frame: pd.DataFrame, file: str):
         seen.add(name)
     for i, name in enumerate(header):
         if not name and (frame[i].str.strip() != "").any():
-            message = "a column without a name in the header holds data: it is ignored"
+            message = N_("a column without a name in the header holds data: it is ignored")
             warnings.append(make(file, 1, None, None, message, "warning"))
     return errors, warnings
 
@@ -304,6 +306,6 @@ def _long_cells(frame: pd.DataFrame, file: str) -> list[Problem]:
             column,
             long.str.slice(0, 80) + "...",
             "longer than {limit} characters: too long for a cell",
-            limit=f"{limit:,}",
+            limit=format(limit, ","),
         )
     return problems

@@ -72,6 +72,11 @@ class DataError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the data; first: {summary}")
 
 
+def N_(template: str) -> str:
+    """Return `template` unchanged: marks a message for extraction (pybabel -k N_)."""
+    return template
+
+
 # A message template, or a function of the cell's value giving (template, params).
 Message = str | Callable[[str], tuple[str, dict]]
 
@@ -95,7 +100,7 @@ def located(
             make(file, int(row), column, str(value), template, severity, **params, **extra)
         )
     if len(cells) > MAX_LISTED:
-        summary = "{count} more rows like this: {problem}"
+        summary = N_("{count} more rows like this: {problem}")
         last = problems[-1].message
         problems.append(
             make(
@@ -146,11 +151,13 @@ def _codes_text(allowed: Iterable[str]) -> str:
 
 def _iso3_message(value: str) -> tuple[str, dict]:
     if geo.is_iso3(value.upper()):
-        return "country codes are written in capital letters: expected {code}", {
+        return N_("country codes are written in capital letters: expected {code}"), {
             "code": value.upper()
         }
     return (
-        "not an ISO 3166-1 alpha-3 country code: expected three capital letters, e.g. KEN for Kenya",
+        N_(
+            "not an ISO 3166-1 alpha-3 country code: expected three capital letters, e.g. KEN for Kenya"
+        ),
         {},
     )
 
@@ -162,8 +169,8 @@ def _bad_dates(cells: pd.Series) -> pd.Series:
 
 def _date_message(value: str) -> tuple[str, dict]:
     if re.match(DATE_RE, value):
-        return "no such day: expected a real date as YYYY-MM-DD, e.g. 2017-03-21", {}
-    return "not a date: expected YYYY-MM-DD, e.g. 2017-03-21", {}
+        return N_("no such day: expected a real date as YYYY-MM-DD, e.g. 2017-03-21"), {}
+    return N_("not a date: expected YYYY-MM-DD, e.g. 2017-03-21"), {}
 
 
 def _bad_numbers(cells: pd.Series) -> pd.Series:
@@ -173,8 +180,8 @@ def _bad_numbers(cells: pd.Series) -> pd.Series:
 
 def _number_message(value: str) -> tuple[str, dict]:
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", value.strip()):
-        return "not a number: use a point as the decimal separator, e.g. 12.5", {}
-    return "not a number: expected a number with a point as decimal separator, e.g. -1.29", {}
+        return N_("not a number: use a point as the decimal separator, e.g. 12.5"), {}
+    return N_("not a number: expected a number with a point as decimal separator, e.g. -1.29"), {}
 
 
 def check_cell_types(
@@ -215,7 +222,7 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
         return located(file, name, filled[~isin(filled, geo.iso3_codes())], _iso3_message)
     if column.type == "code":
         allowed = column.allowed
-        message = "unknown code: expected one of {codes}"
+        message = N_("unknown code: expected one of {codes}")
         return located(
             file, name, filled[~isin(filled, allowed)], message, codes=_codes_text(allowed)
         )
@@ -225,7 +232,7 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
     if column.type == "list_code":
         items = filled
         allowed = column.allowed
-        message = "unknown code in the list: expected some of {codes}, separated by ;"
+        message = N_("unknown code in the list: expected some of {codes}, separated by ;")
         return located(
             file, name, items[~isin(items, allowed)], message, codes=_codes_text(allowed)
         )
@@ -257,11 +264,13 @@ def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
         file,
         table.key,
         repeats,
-        lambda v: (
-            "duplicate {name}: already used in row {first}; each must be unique",
-            {"name": table.key, "first": first_row[v.strip()]},
-        ),
+        lambda v: _duplicate_message(table.key, first_row[v.strip()]),
     )
+
+
+def _duplicate_message(key: str, first: int) -> tuple[str, dict]:
+    template = N_("duplicate {name}: already used in row {first}; each must be unique")
+    return template, {"name": key, "first": first}
 
 
 # --- rules across columns and tables ----------------------------------------------------------

@@ -138,9 +138,10 @@ def test_environment_variable_then_bundled_data(monkeypatch, valid_dir):
 def test_bundled_data_loads_fast_and_cleanly(monkeypatch):
     monkeypatch.delenv("ACPEU_DATA_DIR", raising=False)
     ad.load()  # warm up imports and caches
-    started = time.perf_counter()
+    # CPU time, not wall time: other jobs on a busy test machine must not fail this.
+    started = time.process_time()
     ds = ad.load()
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert ds.is_bundled
     assert len(ds.countries) == sum(1 for _ in open(BUNDLED_DIR / "countries.csv")) - 1
     assert all(w.severity == "warning" for w in ds.warnings)

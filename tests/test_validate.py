@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -284,3 +285,23 @@ def test_problems_keep_their_template_for_translation(data_copy):
     assert translated.startswith("code inconnu : attendu l'un de received, under_review")
     broken = problem.text(lambda msgid: "{nope}")
     assert broken == problem.message  # a bad translation never hides the problem
+
+
+def test_every_message_template_is_extractable_for_translation(data_copy):
+    from babel.messages.extract import extract_from_file
+
+    keywords = {"make": (5,), "located": (4,), "_error": (2,), "N_": None}
+    package = Path(ad.__file__).parent
+    extracted = {
+        message
+        for module in ("validate.py", "read.py", "load.py")
+        for _, message, _, _ in extract_from_file("python", package / module, keywords=keywords)
+    }
+    data_copy.set_cell("requests.csv", 3, "request_id", "R-001")
+    data_copy.set_cell("requests.csv", 4, "received_on", "2017-13-01")
+    data_copy.set_cell("countries.csv", 2, "iso3", "ken")
+    data_copy.set_cell("meetings.csv", 2, "lat", "1,5")
+    data_copy.drop_column("participation.csv", "participants")
+    problems = problems_of(data_copy.path)
+    assert len({p.template for p in problems}) >= 5
+    assert {p.template for p in problems} <= extracted
