@@ -210,7 +210,7 @@ def _subset_pairs(parent: pd.DataFrame, subset: pd.DataFrame, mask: np.ndarray) 
         pd.DataFrame(
             {
                 "row": new_rows,
-                "iso3": pairs["iso3"].to_numpy()[keep],
+                "iso3": pairs["iso3"].array[keep],
                 "beneficiary": pairs["beneficiary"].to_numpy()[keep],
             }
         ),
@@ -307,17 +307,16 @@ def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
 
 
 def describe_parts(f: Filters, ds) -> list[str]:
-    """Return the English pieces of the filter line: region names, country names, labels, dates."""
+    """Return the English pieces of the filter line: region names, country names and labels.
+
+    Dates are left to the caller, which formats them for the reader's language.
+    """
     names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
     parts = list(f.regions)
     parts += [names.get(c, c) for c in f.countries]
     parts += [contract.TOPICS[t] for t in f.topics]
     parts += [contract.REQUESTER_TYPES[t] for t in f.requester_types]
     parts += [contract.STATUSES[s] for s in f.statuses]
-    if f.date_from or f.date_to:
-        start = f.date_from.isoformat() if f.date_from else "…"
-        end = f.date_to.isoformat() if f.date_to else "…"
-        parts.append(f"{start} – {end}")
     return parts
 
 

@@ -1,0 +1,175 @@
+"""Tables as people read them: codes turned into labels, lists into text, plain-words summaries.
+
+The translate function is passed in (English when it is the identity), so this stays free of
+Streamlit and of any one language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from acpeu_data import contract, geo, i18n
+from acpeu_data.i18n import Translate
+
+CountryName = Callable[[str], str]
+
+
+def _labels(codes: Mapping[str, str], _: Translate) -> Callable[[str], str]:
+    return lambda code: _(codes[code]) if code in codes else code
+
+
+def _join(values, to_label: Callable[[str], str]) -> str:
+    return ", ".join(to_label(v) for v in values) if isinstance(values, list | tuple) else ""
+
+
+def numbers(frame: pd.DataFrame, columns: Mapping[str, str], translate: Translate | None = None):
+    """Return the columns of a chart's frame renamed for reading (its 'show the numbers' table)."""
+    shown = frame[list(columns)].copy()
+    if translate is not None:
+        for column in columns:
+            if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
+                shown[column] = shown[column].map(
+                    lambda v: translate(v) if isinstance(v, str) else v
+                )
+    return shown.rename(columns=dict(columns))
+
+
+def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the cumulative-by-topic frame as one row per month, one column per topic."""
+    if over_time.empty:
+        return pd.DataFrame({_("Month"): []})
+    wide = over_time.pivot_table(
+        index="month", columns="topic", values="cumulative", aggfunc="max", observed=True
+    )
+    wide = wide.rename(columns=_labels(contract.TOPICS, _))
+    wide.index = wide.index.strftime("%Y-%m")
+    return wide.reset_index(names=_("Month"))
+
+
+def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.DataFrame:
+    """Return one row per request with readable labels, for the Requests table."""
+    country = lambda iso3: geo.country_name(iso3, lang)  # noqa: E731
+    return pd.DataFrame(
+        {
+            "request_id": requests["request_id"],
+            "received_on": requests["received_on"].dt.date,
+            "requester": requests["requester_name"],
+            "requester_type": requests["requester_type"].map(_labels(contract.REQUESTER_TYPES, _)),
+            "region": requests["region"].map(_),
+            "countries": requests["beneficiaries"].map(lambda v: _join(v, country)),
+            "topics": requests["topics"].map(lambda v: _join(v, _labels(contract.TOPICS, _))),
+            "typology": requests["typology"].map(_labels(contract.TYPOLOGIES, _)),
+            "status": requests["status"].map(_labels(contract.STATUSES, _)),
+            "completed_on": requests["completed_on"].dt.date,
+            "title": requests["title"],
+            "source": requests["source"],
+        }
+    )
+
+
+def summary_text(kpis, filters, _: Translate, lang: str) -> str:
+    """Return the plain-words summary of the headline figures, like IOM's own releases."""
+    n = i18n.ngettext(lang)
+    number = lambda v: i18n.format_number(v, lang)  # noqa: E731
+    if kpis.requests == 0:
+        text = _("No request matches the filter.")
+    else:
+        text = n(
+            "{requests} request from {governments} governments and {organisations} regional organisations",
+            "{requests} requests from {governments} governments and {organisations} regional organisations",
+            kpis.requests,
+        ).format(
+            requests=number(kpis.requests),
+            governments=number(kpis.governments),
+            organisations=number(kpis.regional_organisations),
+        )
+        if filters.date_to is not None:
+            text = _("By {date}: {summary}").format(
+                date=i18n.format_date(filters.date_to, lang, "long"), summary=text
+            )
+        text += "; " + _("{share} of them concern trafficking or smuggling").format(
+            share=i18n.format_percent(kpis.trafficking_or_smuggling_share, lang)
+        )
+        text += "; " + _("{countries} countries reached.").format(
+            countries=number(kpis.countries_reached)
+        )
+    if kpis.meetings:
+        text += " " + n(
+            "{meetings} meeting brought together {participants} participants.",
+            "{meetings} meetings brought together {participants} participants.",
+            kpis.meetings,
+        ).format(meetings=number(kpis.meetings), participants=number(kpis.participants))
+    return text
+
+
+def problems_for_display(problems, _: Translate) -> pd.DataFrame:
+    """Return located problems as a table with the columns File, Row, Column, Value, Problem."""
+    return pd.DataFrame(
+        {
+            _("File"): [p.file for p in problems],
+            _("Row"): pd.array([p.row for p in problems], dtype="Int64"),
+            _("Column"): [p.column or "" for p in problems],
+            _("Value"): [p.value if p.value is not None else "" for p in problems],
+            _("Problem"): [_(p.message) for p in problems],
+        }
+    )
+
+
+def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
+    """Return the loaded files with their rows and when each was last changed."""
+    return pd.DataFrame(
+        {
+            _("File"): [f.name for f in ds.files],
+            _("Rows"): [f.rows for f in ds.files],
+            _("Last changed"): [
+                i18n.format_date(f.modified.date(), lang) if f.modified else "–" for f in ds.files
+            ],
+        }
+    )
+
+
+def sources_for_display(ds, _: Translate) -> pd.DataFrame:
+    """Return per table how many records come from a public source and how many are illustrative."""
+    rows = []
+    for table in ("requests", "meetings", "participation"):
+        frame = getattr(ds, table)
+        source = frame["source"].fillna("") if "source" in frame else pd.Series([""] * len(frame))
+        illustrative = int((source == contract.ILLUSTRATIVE).sum())
+        rows.append(
+            {
+                _("Table"): table,
+                _("Records"): len(frame),
+                _("From a public source"): int(
+                    ((source != "") & (source != contract.ILLUSTRATIVE)).sum()
+                ),
+                _("Illustrative"): illustrative,
+                _("No source given"): int((source == "").sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def meetings_for_display(
+    meetings: pd.DataFrame, per_meeting: pd.DataFrame, _: Translate
+) -> pd.DataFrame:
+    """Return one row per meeting with readable labels, for the Meetings table.
+
+    per_meeting is metrics.participation_by_meeting: its women share counts only the
+    delegations that reported women.
+    """
+    women_share = meetings["meeting_id"].map(per_meeting.set_index("meeting_id")["women_share"])
+    return pd.DataFrame(
+        {
+            "start_date": meetings["start_date"].dt.date,
+            "end_date": meetings["end_date"].dt.date,
+            "title": meetings["title"],
+            "kind": meetings["kind"].map(_labels(contract.MEETING_KINDS, _)),
+            "city": meetings["city"],
+            "country": meetings["country_name"],
+            "participants": meetings["participants"],
+            "women_share": women_share,
+            "source": meetings["source"],
+        }
+    )

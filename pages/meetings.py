@@ -1,0 +1,100 @@
+"""Meetings (/meetings): where the programme's meetings were, and who took part (counts only)."""
+
+import streamlit as st
+
+from acpeu_data import charts, contract, metrics, tables
+from ui import page as ui_page
+from ui.widgets import chart, downloads
+
+page = ui_page.setup("Meetings")
+_ = page._
+meetings, participation = page.meetings, page.participation
+
+links = metrics.meeting_links(meetings, participation, page.dataset)
+chart(
+    page,
+    charts.meetings_map(meetings, links, _),
+    tables.numbers(
+        meetings,
+        {
+            "title": _("Meeting"),
+            "city": _("City"),
+            "country_name": _("Country"),
+            "start_date": _("Start"),
+            "participants": _("Participants"),
+        },
+    ),
+    key="meetings_map",
+    geo=True,
+)
+
+st.subheader(_("Meetings"), anchor=False)
+st.dataframe(
+    tables.meetings_for_display(
+        meetings, metrics.participation_by_meeting(meetings, participation), _
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "start_date": st.column_config.DateColumn(_("Start"), format="YYYY-MM-DD"),
+        "end_date": st.column_config.DateColumn(_("End"), format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn(_("Meeting"), width="large"),
+        "kind": st.column_config.TextColumn(_("Kind")),
+        "city": st.column_config.TextColumn(_("City")),
+        "country": st.column_config.TextColumn(_("Country")),
+        "participants": st.column_config.NumberColumn(_("Participants")),
+        "women_share": st.column_config.NumberColumn(_("Women"), format="percent"),
+        "source": st.column_config.TextColumn(_("Source")),
+    },
+)
+downloads(page, "meetings", meetings, key="meetings")
+
+regions = [*dict.fromkeys(page.dataset.countries["region"]), contract.NON_ACP]
+by_region = metrics.participation_by_region(meetings, participation)
+chart(
+    page,
+    charts.stacked_bar(
+        by_region.assign(series=by_region["region"].map(_)),
+        category="title",
+        series="series",
+        value="participants",
+        title=_("Participants per meeting, by region of the delegation"),
+        colours={_(r): c for r, c in charts.region_colours(regions).items()},
+        value_title=_("Participants"),
+    ),
+    tables.numbers(
+        by_region,
+        {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
+        translate=_,
+    ),
+    key="by_region",
+)
+left, right = st.columns(2)
+with left:
+    by_type = metrics.participation_by_stakeholder_type(participation)
+    chart(
+        page,
+        charts.bar(
+            by_type.assign(shown=by_type["label"].map(_)),
+            label="shown",
+            value="participants",
+            title=_("Participants by stakeholder type"),
+            colours="#CC79A7",
+            value_title=_("Participants"),
+        ),
+        tables.numbers(
+            by_type, {"label": _("Stakeholder type"), "participants": _("Participants")}, _
+        ),
+        key="by_type",
+    )
+with right:
+    women = metrics.women_share(participation)
+    st.metric(
+        _("Women among participants"),
+        page.percent(women.share),
+        help=_(
+            "Counted only where delegations reported women; {covered} of {total} participants."
+        ).format(covered=page.number(women.covered), total=page.number(women.participants)),
+    )
+st.caption(_("Participation is counted per delegation: no names or other personal data are kept."))
+downloads(page, "participation", participation, key="participation")

@@ -1,0 +1,172 @@
+"""Every page run headless with streamlit.testing's AppTest, on the bundled data."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import acpeu_data as ad
+from acpeu_data import filters as flt
+from acpeu_data import metrics
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/requests.py", "pages/countries.py", "pages/meetings.py", "pages/data.py"]
+TIMEOUT = 60
+
+
+def run_app(query: dict[str, list[str]] | None = None, page: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for key, values in (query or {}).items():
+        app.query_params[key] = values
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def expected_kpis(filters: ad.Filters) -> metrics.Kpis:
+    ds = ad.load()
+    return metrics.kpis(
+        flt.filter_requests(ds, filters),
+        flt.filter_meetings(ds, filters),
+        flt.filter_participation(ds, filters),
+    )
+
+
+def plotly_specs(app: AppTest) -> list[dict]:
+    return [
+        json.loads(el.proto.spec)
+        for el in app.get("plotly_chart")
+        if getattr(el, "proto", None) is not None
+    ]
+
+
+def array_length(values) -> int:
+    """Return the length of a Plotly JSON array, plain or binary-encoded ({'dtype', 'bdata'})."""
+    if isinstance(values, dict):
+        return len(base64.b64decode(values["bdata"])) // np.dtype(values["dtype"]).itemsize
+    return len(values)
+
+
+def test_overview_shows_every_headline_figure_from_the_data():
+    app = run_app()
+    values = metric_values(app)
+    assert list(values) == [
+        "Requests",
+        "Governments",
+        "Regional organisations",
+        "Trafficking or smuggling",
+        "Countries reached",
+        "Meetings",
+        "Participants",
+    ]
+    kpis = expected_kpis(ad.Filters())
+    assert values["Requests"] == str(kpis.requests)
+    assert values["Meetings"] == str(kpis.meetings)
+
+
+def test_overview_as_of_the_seed_date_reads_like_the_seed():
+    app = run_app({"to": ["2017-03-21"]})
+    values = metric_values(app)
+    assert (values["Requests"], values["Governments"], values["Regional organisations"]) == (
+        "58",
+        "44",
+        "5",
+    )
+    share = int(values["Trafficking or smuggling"].rstrip("%"))
+    assert 30 <= share <= 36
+    assert any(
+        "58 requests from 44 governments and 5 regional organisations" in m.value
+        for m in app.markdown
+    )
+
+
+def test_region_in_the_url_filters_the_overview_and_stays_in_the_url():
+    app = run_app({"region": ["Caribbean"]})
+    kpis = expected_kpis(ad.Filters(regions=("Caribbean",)))
+    assert metric_values(app)["Requests"] == str(kpis.requests)
+    assert app.query_params.get("region") in (["Caribbean"], "Caribbean")
+
+
+def test_changing_the_region_widget_changes_the_figures_and_the_url():
+    app = run_app()
+    app.multiselect(key="w_region").select("Pacific").run()
+    kpis = expected_kpis(ad.Filters(regions=("Pacific",)))
+    assert metric_values(app)["Requests"] == str(kpis.requests)
+    assert "Pacific" in str(app.query_params.get("region"))
+
+
+def test_the_filter_survives_a_page_change():
+    app = run_app({"region": ["Caribbean"]})
+    app.switch_page("pages/requests.py").run()
+    assert app.multiselect(key="w_region").value == ["Caribbean"]
+    app.switch_page("dashboard.py").run()
+    kpis = expected_kpis(ad.Filters(regions=("Caribbean",)))
+    assert metric_values(app)["Requests"] == str(kpis.requests)
+
+
+def test_invalid_link_values_are_dropped_with_a_notice():
+    app = run_app({"region": ["Atlantis", "Pacific"], "to": ["not-a-date"]})
+    assert app.multiselect(key="w_region").value == ["Pacific"]
+    notices = " ".join(w.value for w in app.warning)
+    assert "Atlantis" in notices
+
+
+def test_reset_filters_clears_every_filter():
+    app = run_app({"region": ["Pacific"], "topic": ["visas"]})
+    reset = next(b for b in app.button if b.label == "Reset filters")
+    reset.click().run()
+    assert app.multiselect(key="w_region").value == []
+    assert app.multiselect(key="w_topic").value == []
+    assert metric_values(app)["Requests"] == str(len(ad.load().requests))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_an_exception(page):
+    app = run_app(page=page)
+    assert app.title[0].value
+
+
+def test_requests_page_table_holds_exactly_the_filtered_rows():
+    app = run_app({"region": ["Caribbean"], "to": ["2017-12-31"]}, page="pages/requests.py")
+    ds = ad.load()
+    expected = flt.filter_requests(
+        ds, ad.Filters(regions=("Caribbean",), date_to=dt.date(2017, 12, 31))
+    )
+    table = app.dataframe[0].value
+    assert sorted(table["request_id"]) == sorted(expected["request_id"])
+
+
+def test_countries_page_draws_a_map_of_every_acp_country():
+    app = run_app(page="pages/countries.py")
+    specs = plotly_specs(app)
+    choropleth = next(t for s in specs for t in s["data"] if t["type"] == "choropleth")
+    assert array_length(choropleth["locations"]) == len(ad.load().countries)
+
+
+def test_one_country_shows_its_profile():
+    app = run_app({"country": ["GUY"]}, page="pages/countries.py")
+    assert any("Guyana" in h.value for h in app.header)
+
+
+def test_meetings_page_maps_every_meeting():
+    app = run_app(page="pages/meetings.py")
+    specs = plotly_specs(app)
+    venues = [
+        t
+        for s in specs
+        for t in s["data"]
+        if t["type"] == "scattergeo" and "markers" in t.get("mode", "")
+    ]
+    assert array_length(venues[0]["lat"]) == len(ad.load().meetings)

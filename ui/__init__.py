@@ -1,0 +1,1 @@
+"""The Streamlit adapter: the only code that knows both Streamlit and acpeu_data."""

@@ -1,0 +1,93 @@
+"""Which dataset a session sees: the configured folder, the bundled data, or the session's upload.
+
+Datasets are cached with st.cache_resource, keyed by the data files' version (names, sizes and
+modification times), so one copy is shared by every session and a changed file is re-read on the
+next rerun without a restart. Pages treat the frames as read-only (pandas copy-on-write keeps a
+derived frame from writing through to the cached one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+import acpeu_data as ad
+from acpeu_data.load import BUNDLED_DIR
+
+UPLOAD_KEY = "uploaded_dataset"
+
+
+@dataclass(frozen=True)
+class DataState:
+    """The dataset a page shows, and what went wrong with the one it was meant to show."""
+
+    dataset: ad.Dataset
+    problems: list[ad.Problem] = field(default_factory=list)  # errors of the configured folder
+    failed_origin: str | None = None  # the folder that has those errors
+    is_upload: bool = False
+
+
+def configured_folder() -> Path | None:
+    """Return the folder from `streamlit run dashboard.py -- --data DIR`, else ACPEU_DATA_DIR."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    args, _unknown = parser.parse_known_args(sys.argv[1:])
+    folder = args.data or os.environ.get("ACPEU_DATA_DIR")
+    return Path(folder).expanduser() if folder else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_version(origin: str, version: tuple) -> ad.Dataset | ad.DataError:
+    # The version is part of the key only: a new version means a new entry.
+    del version
+    try:
+        return ad.load(origin)
+    except ad.DataError as error:
+        return error
+
+
+def _load(origin: Path) -> ad.Dataset | ad.DataError:
+    try:
+        version = ad.data_version(origin)
+    except ad.DataError as error:
+        return error
+    return _load_version(str(origin), version)
+
+
+def current() -> DataState:
+    """Return the session's upload if any, else the configured folder, else the bundled data."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is not None:
+        return DataState(dataset=uploaded, is_upload=True)
+    folder = configured_folder()
+    if folder is not None:
+        result = _load(folder)
+        if isinstance(result, ad.Dataset):
+            st.session_state["last_good_dataset"] = result
+            return DataState(dataset=result)
+        # A folder with errors is not used: keep what this session had, else the bundled data.
+        fallback = st.session_state.get("last_good_dataset")
+        if fallback is None:
+            fallback = _load(BUNDLED_DIR)
+        return DataState(dataset=fallback, problems=result.problems, failed_origin=str(folder))
+    return DataState(dataset=_load(BUNDLED_DIR))
+
+
+def use_upload(files: dict[str, bytes]) -> list[ad.Problem]:
+    """Load uploaded files for this session only; return their problems (empty when used)."""
+    try:
+        dataset = ad.load_files(files)
+    except ad.DataError as error:
+        return error.problems
+    st.session_state[UPLOAD_KEY] = dataset
+    return []
+
+
+def forget_upload() -> None:
+    """Go back to the configured or bundled data for this session."""
+    st.session_state.pop(UPLOAD_KEY, None)

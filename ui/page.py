@@ -1,0 +1,119 @@
+"""What every page does first: page config, data, sidebar, banners, title and the filter line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import acpeu_data as ad
+from acpeu_data import filters as flt
+from acpeu_data import i18n
+from acpeu_data.i18n import Translate
+from ui import data, sidebar
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page needs to compose its widgets: the data, the filter and the language."""
+
+    dataset: ad.Dataset
+    state: data.DataState
+    filters: ad.Filters
+    lang: str
+    _: Translate
+    requests: pd.DataFrame
+    meetings: pd.DataFrame
+    participation: pd.DataFrame
+
+    def number(self, value: float) -> str:
+        return i18n.format_number(value, self.lang)
+
+    def percent(self, share: float | None) -> str:
+        return i18n.format_percent(share, self.lang)
+
+    def date(self, value) -> str:
+        return i18n.format_date(value, self.lang)
+
+
+ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+
+
+def setup(title: str) -> Page:
+    """Draw the common frame of a page and return its filtered data."""
+    lang = sidebar.session_language()
+    _ = i18n.translator(lang)
+    st.set_page_config(
+        page_title=f"{_(title)} · {_('ACP-EU Migration Action')}",
+        page_icon=str(ICON),
+        layout="wide",
+    )
+    state = data.current()
+    ds = state.dataset
+    filters = sidebar.render(ds, lang, title)
+    page = Page(
+        dataset=ds,
+        state=state,
+        filters=filters,
+        lang=lang,
+        _=_,
+        requests=flt.filter_requests(ds, filters),
+        meetings=flt.filter_meetings(ds, filters),
+        participation=flt.filter_participation(ds, filters),
+    )
+    st.title(_(title), anchor=False)
+    _banners(page)
+    st.caption(filter_line(page))
+    return page
+
+
+def filter_line(page: Page) -> str:
+    """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
+    _ = page._
+    f = page.filters
+    parts = [_(part) for part in flt.describe_parts(f, page.dataset)]
+    if f.date_from and f.date_to:
+        parts.append(
+            _("{start} to {end}").format(start=page.date(f.date_from), end=page.date(f.date_to))
+        )
+    elif f.date_from:
+        parts.append(_("from {start}").format(start=page.date(f.date_from)))
+    elif f.date_to:
+        parts.append(_("up to {end}").format(end=page.date(f.date_to)))
+    shown, total = len(page.requests), len(page.dataset.requests)
+    if not parts:
+        return _("All data: {total} requests").format(total=page.number(total))
+    return _("{filters}: {shown} of {total} requests").format(
+        filters=" · ".join(parts), shown=page.number(shown), total=page.number(total)
+    )
+
+
+def _banners(page: Page) -> None:
+    _ = page._
+    state = page.state
+    if state.problems:
+        st.error(
+            _(
+                "The data folder {folder} has {count} problems and was not used; "
+                "the dashboard shows {shown} instead. The Data page lists every problem."
+            ).format(
+                folder=state.failed_origin,
+                count=page.number(len(state.problems)),
+                shown=_("the bundled data") if page.dataset.is_bundled else _("the last good data"),
+            ),
+            icon=":material/error:",
+        )
+    if state.is_upload:
+        st.info(_("You are looking at the files you uploaded (this browser session only)."))
+    for notice in sidebar.url_notices():
+        st.warning(_(notice), icon=":material/link_off:")
+    illustrative = sum(page.dataset.illustrative.values())
+    if illustrative:
+        st.caption(
+            _(
+                "{count} records in this data are illustrative (not from a public source); "
+                "the Data page says which."
+            ).format(count=page.number(illustrative))
+        )
