@@ -16,12 +16,12 @@ import pandas as pd
 
 from acpeu_data import contract, read
 from acpeu_data.derive import build_tables
+from acpeu_data.rules import check_rules
 from acpeu_data.validate import (
     N_,
     DataError,
     Problem,
     check_cell_types,
-    check_rules,
     check_unique,
     make,
 )

@@ -294,7 +294,7 @@ def test_every_message_template_is_extractable_for_translation(data_copy):
     package = Path(ad.__file__).parent
     extracted = {
         message
-        for module in ("validate.py", "read.py", "load.py")
+        for module in ("validate.py", "rules.py", "read.py", "load.py")
         for _, message, _, _ in extract_from_file("python", package / module, keywords=keywords)
     }
     data_copy.set_cell("requests.csv", 3, "request_id", "R-001")
