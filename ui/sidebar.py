@@ -139,24 +139,25 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
         placeholder=_("All statuses"),
     )
     first, last = _date_bounds(ds)
-    left, right = st.columns(2)
-    with left:
-        st.date_input(
-            _("From"),
-            min_value=first,
-            max_value=last,
-            key=WIDGETS["date_from"],
-            format="YYYY-MM-DD",
-        )
-    with right:
-        st.date_input(
-            _("To"),
-            min_value=first,
-            max_value=last,
-            key=WIDGETS["date_to"],
-            format="YYYY-MM-DD",
-            help=_("The programme as it stood on this day: requests received up to it."),
-        )
+    _clip_dates(first, last)
+    st.date_input(
+        _("From"),
+        min_value=first,
+        max_value=last,
+        key=WIDGETS["date_from"],
+        format="YYYY-MM-DD",
+        help=_("Requests received on or after this day. Empty: from the start."),
+    )
+    st.date_input(
+        _("To"),
+        min_value=first,
+        max_value=last,
+        key=WIDGETS["date_to"],
+        format="YYYY-MM-DD",
+        help=_(
+            "The programme as it stood on this day: requests received up to it. Empty: to the end."
+        ),
+    )
     values = {field: state.get(key) for field, key in WIDGETS.items()}
     for field in ("regions", "topics", "countries", "requester_types", "statuses"):
         values[field] = tuple(sorted(values[field] or ()))
