@@ -257,10 +257,7 @@ def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
         have = ", ".join(frame.columns) or "no columns"
         for column in missing:
             if column.required:
-                message = N_("missing required column '{name}' (the header has: {header})")
-                errors.append(
-                    make(file, 1, column.name, None, message, name=column.name, header=have)
-                )
+                errors.append(_missing_column(file, column.name, list(frame.columns), have))
             # An empty stand-in lets every other rule run; its cells are not checked.
             frame[column.name] = pd.Series("", index=frame.index, dtype="str")
         present = [c for c in table.columns if c not in missing]
@@ -268,6 +265,21 @@ def _check(frames: dict[str, pd.DataFrame], labels: dict[str, str]):
         errors += check_unique(table, frame, file)
     rule_errors, warnings = check_rules(frames, labels)
     return errors + rule_errors, warnings
+
+
+def _missing_column(file: str, name: str, header: list[str], have: str) -> Problem:
+    def key(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    near = [h for h in header if key(h) == key(name)]
+    if near:  # "Request ID" or "ISO3" for request_id, iso3
+        message = N_(
+            "missing required column '{name}': found '{found}'; "
+            "column names are lower case, with _ between words"
+        )
+        return make(file, 1, name, near[0], message, name=name, found=near[0])
+    message = N_("missing required column '{name}' (the header has: {header})")
+    return make(file, 1, name, None, message, name=name, header=have)
 
 
 def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:

@@ -305,3 +305,11 @@ def test_every_message_template_is_extractable_for_translation(data_copy):
     problems = problems_of(data_copy.path)
     assert len({p.template for p in problems}) >= 5
     assert {p.template for p in problems} <= extracted
+
+
+def test_a_column_name_in_the_wrong_case_gets_a_hint(data_copy):
+    header, records = data_copy.rows("requests.csv")
+    header[header.index("request_id")] = "Request ID"
+    data_copy.write_rows("requests.csv", header, records)
+    problem = find(problems_of(data_copy.path), "requests.csv", 1, "request_id")
+    assert problem.value == "Request ID" and "lower case" in problem.message
