@@ -20,7 +20,7 @@ from acpeu_data import contract
 def _cell(value: object) -> str:
     if isinstance(value, list | tuple):
         return contract.LIST_SEPARATOR.join(str(v) for v in value)
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # NaN, NaT, pd.NA
         return ""
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date().isoformat()

@@ -129,3 +129,10 @@ def test_export_filename_without_a_date_uses_today():
     name = export.export_filename("requests", "", None, "csv")
     assert name == f"requests_{dt.date.today().isoformat()}.csv"
     assert name.isascii()
+
+
+def test_missing_values_of_any_kind_are_written_empty(valid_dir):
+    ds = ad.load(valid_dir)
+    participation = ds.participation.astype({"women": "Int64", "organisation": "string"})
+    lines = export.table_to_csv(participation, "participation").decode("utf-8-sig").splitlines()
+    assert lines[2] == "M-1,acp_government,NAM,,2,,illustrative"
