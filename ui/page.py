@@ -85,9 +85,10 @@ def filter_line(page: Page) -> str:
     shown, total = len(page.requests), len(page.dataset.requests)
     if not parts:
         return _("All data: {total} requests").format(total=page.number(total))
-    return _("{filters}: {shown} of {total} requests").format(
+    line = _("{filters}: {shown} of {total} requests").format(
         filters=" · ".join(parts), shown=page.number(shown), total=page.number(total)
     )
+    return line[:1].upper() + line[1:]
 
 
 def _banners(page: Page) -> None:
