@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from acpeu_data import contract, geo
+from acpeu_data.filters import request_countries
 
 TRAFFICKING_OR_SMUGGLING = ("trafficking", "smuggling")
+TOTAL = "total"  # the `topic` of the all-topics line in requests_over_time
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ def _government(requests: pd.DataFrame) -> pd.Series:
 
 def countries_of(requests: pd.DataFrame) -> pd.Series:
     """Return the distinct countries the requests were for (beneficiaries, else the government)."""
-    return requests["beneficiaries"].explode().dropna().drop_duplicates()
+    pairs = request_countries(requests)
+    return pd.Series(pairs.loc[pairs["beneficiary"], "iso3"].unique(), dtype="str", name="iso3")
 
 
 def kpis(requests: pd.DataFrame, meetings: pd.DataFrame, participation: pd.DataFrame) -> Kpis:
@@ -93,10 +96,13 @@ def requests_by_region(requests: pd.DataFrame, regions: list[str]) -> pd.DataFra
     return pd.DataFrame({"region": regions, "requests": [int(counts.get(r, 0)) for r in regions]})
 
 
-def requests_over_time(requests: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+def requests_over_time(
+    requests: pd.DataFrame, freq: str = "MS", include_total: bool = False
+) -> pd.DataFrame:
     """Return requests received per month and topic, with the running total per topic.
 
-    Every month from the first to the last request is present, so lines are continuous.
+    Every month from the first to the last request is present, so lines are continuous. With
+    `include_total`, rows whose topic is TOTAL count each request once, whatever its topics.
     """
     columns = ["month", "topic", "requests", "cumulative"]
     received = requests["received_on"].dropna()
@@ -106,6 +112,8 @@ def requests_over_time(requests: pd.DataFrame, freq: str = "MS") -> pd.DataFrame
     month = requests["received_on"].dt.to_period("M").dt.to_timestamp()
     flags = requests[[f"topic_{t}" for t in contract.TOPICS]].astype("int64")
     flags.columns = list(contract.TOPICS)
+    if include_total:
+        flags[TOTAL] = 1
     per_month = flags.groupby(month).sum().reindex(months, fill_value=0)
     long = (
         per_month.rename_axis("month")
@@ -122,10 +130,17 @@ def requests_by_country(ds, requests: pd.DataFrame) -> pd.DataFrame:
     Direct: the country requested or was named as a beneficiary. Via a regional organisation: an
     organisation it belongs to requested for the organisation as a whole (no beneficiaries named).
     """
-    direct = countries_per_request(requests).value_counts()
-    orgs = requests[~_government(requests) & (requests["countries"].str.len() == 0)]
+    pairs = request_countries(requests)
+    direct = pairs["iso3"].value_counts()
+    named = np.bincount(pairs["row"].to_numpy(), minlength=len(requests)) > 0
+    whole = ~_government(requests).to_numpy() & ~named
+    per_org = requests.loc[whole, "requester"].value_counts()
     members = ds.regional_organisations.set_index("code")["members"]
-    via = orgs["requester"].map(members).explode().dropna().value_counts()
+    # A loop over the organisations (a few dozen), not over the requests.
+    via: dict[str, int] = {}
+    for code, count in per_org.items():
+        for iso3 in members.get(code, []):
+            via[iso3] = via.get(iso3, 0) + int(count)
     countries = ds.countries[["iso3", "name", "region"]].copy()
     countries["direct"] = countries["iso3"].map(direct).fillna(0).astype("int64")
     countries["via_regional_organisation"] = countries["iso3"].map(via).fillna(0).astype("int64")
@@ -283,7 +298,9 @@ class CountryProfile:
 
 def country_profile(ds, iso3: str, requests, meetings, participation) -> CountryProfile:
     """Return one country's requests, their topics, and the meetings its delegations attended."""
-    mine = requests[requests["beneficiaries"].map(lambda codes: iso3 in codes)]
+    pairs = request_countries(requests)
+    rows = np.unique(pairs.loc[pairs["iso3"] == iso3, "row"].to_numpy())
+    mine = requests.iloc[rows]
     delegations = participation[participation["country_iso3"] == iso3]
     attended = delegations.groupby("meeting_id", observed=True)["participants"].sum().reset_index()
     attended = meetings[["meeting_id", "title", "city", "start_date"]].merge(
