@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import unicodedata
 import weakref
@@ -174,28 +175,27 @@ def request_countries(requests: pd.DataFrame) -> pd.DataFrame:
     cached = _cached_pairs(requests)
     if cached is not None:
         return cached
-    exploded = requests["beneficiaries"].explode().dropna()
+    lists = requests["beneficiaries"].to_numpy()
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    # Flattening the lists directly is several times faster than Series.explode.
+    listed = np.fromiter(itertools.chain.from_iterable(lists), object, int(lengths.sum()))
     positions = np.arange(len(requests))
     government = (requests["requester_type"] == "government").to_numpy()
+    rows = np.concatenate([np.repeat(positions, lengths), positions[government]])
+    values = np.concatenate([listed, requests["requester"].to_numpy(dtype=object)[government]])
+    codes, uniques = pd.factorize(values)
+    # One pair per (request, country); np.unique keeps the first, so a government that is its own
+    # beneficiary keeps the beneficiary flag (the beneficiaries come first).
+    _, first = np.unique(rows * max(len(uniques), 1) + codes, return_index=True)
     pairs = pd.DataFrame(
         {
-            "row": np.concatenate(
-                [positions[requests.index.get_indexer(exploded.index)], positions[government]]
+            "row": rows[first],
+            "iso3": pd.Categorical.from_codes(
+                codes[first], categories=pd.Index(uniques, dtype="str")
             ),
-            "iso3": np.concatenate(
-                [
-                    exploded.to_numpy(dtype=object),
-                    requests["requester"].to_numpy(dtype=object)[government],
-                ]
-            ),
-            "beneficiary": np.concatenate(
-                [np.ones(len(exploded), bool), np.zeros(int(government.sum()), bool)]
-            ),
+            "beneficiary": first < len(listed),
         }
     )
-    # Beneficiaries come first, so a government that is its own beneficiary keeps that flag.
-    pairs = pairs.drop_duplicates(["row", "iso3"], ignore_index=True)
-    pairs["iso3"] = pairs["iso3"].astype("category")
     return _remember(requests, pairs)
 
 
@@ -323,6 +323,12 @@ def describe_parts(f: Filters, ds) -> list[str]:
 def describe(f: Filters, ds, shown: int, total: int) -> str:
     """Return the English line saying what is shown, e.g. 'Caribbean · Visas: 12 of 71 requests'."""
     parts = describe_parts(f, ds)
+    if f.date_from and f.date_to:
+        parts.append(f"{f.date_from.isoformat()} to {f.date_to.isoformat()}")
+    elif f.date_from:
+        parts.append(f"from {f.date_from.isoformat()}")
+    elif f.date_to:
+        parts.append(f"to {f.date_to.isoformat()}")
     if not parts:
         return f"All requests: {total}"
     return f"{' · '.join(parts)}: {shown} of {total} requests"

@@ -268,13 +268,12 @@ def test_describe():
         date_from=dt.date(2015, 1, 1),
         date_to=dt.date(2017, 12, 31),
     )
-    assert describe_parts(f, DS) == [
-        "Caribbean",
-        "Trafficking in human beings",
-        "2015-01-01 – 2017-12-31",
-    ]
+    assert describe_parts(f, DS) == ["Caribbean", "Trafficking in human beings"]
     assert describe(f, DS, 2, 5) == (
-        "Caribbean · Trafficking in human beings · 2015-01-01 – 2017-12-31: 2 of 5 requests"
+        "Caribbean · Trafficking in human beings · 2015-01-01 to 2017-12-31: 2 of 5 requests"
+    )
+    assert describe(Filters(date_to=dt.date(2016, 6, 30)), DS, 3, 5) == (
+        "to 2016-06-30: 3 of 5 requests"
     )
     assert describe(Filters(), DS, 5, 5) == "All requests: 5"
     assert describe_parts(Filters(countries=("TTO",), statuses=("ongoing",)), DS) == [
