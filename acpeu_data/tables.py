@@ -112,7 +112,7 @@ def problems_for_display(problems, _: Translate) -> pd.DataFrame:
             _("Row"): pd.array([p.row for p in problems], dtype="Int64"),
             _("Column"): [p.column or "" for p in problems],
             _("Value"): [p.value if p.value is not None else "" for p in problems],
-            _("Problem"): [_(p.message) for p in problems],
+            _("Problem"): [p.text(_) for p in problems],
         }
     )
 
