@@ -1,0 +1,153 @@
+"""The app as a manager meets it: `streamlit run` and headless Chromium, for one data folder.
+
+Measures the time from choosing a region in the sidebar to the Countries map drawn again, and
+the server's memory (psutil RSS of the `streamlit run` process) with 1 and with N open sessions.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MAP_PAGE = "/countries"
+MAP_SHAPES = "path.choroplethlocation"
+MB = 2**20
+
+# What the map shows right now: each country shape's code and value, as plotly.js bound them.
+_MAP_SIGNATURE = """() => [...document.querySelectorAll('path.choroplethlocation')]
+    .map((p) => p.__data__ ? `${p.__data__.loc}:${p.__data__.z}` : '').join('|')"""
+_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === "notRunning"
+        && app.dataset.testConnectionState === "CONNECTED"
+        && !document.querySelector('[data-stale="true"]');
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def start_server(folder: Path, log: Path, timeout: float = 120) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run dashboard.py` on a free port with the folder; return it and its URL."""
+    port = _free_port()
+    env = {**os.environ, "ACPEU_DATA_DIR": str(folder)}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        if _healthy(url):
+            return server, url
+        time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError(f"the app did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server's process group (it is the benchmark's own child)."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+
+def _rss_mb(server: subprocess.Popen) -> float:
+    return psutil.Process(server.pid).memory_info().rss / MB
+
+
+def _open_map(page, url: str, timeout_ms: float) -> None:
+    page.goto(url + MAP_PAGE, timeout=timeout_ms)
+    page.locator(MAP_SHAPES).first.wait_for(state="attached", timeout=timeout_ms)
+    page.wait_for_function(_IDLE, timeout=timeout_ms)
+
+
+def _choose_region(page, region: str, timeout_ms: float) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    widget = sidebar.get_by_test_id("stMultiSelect").filter(
+        has=page.get_by_test_id("stWidgetLabel").get_by_text("Region", exact=True)
+    )
+    widget.locator("input").click()
+    widget.locator("input").fill(region)
+    page.get_by_role("option", name=region, exact=True).click(timeout=timeout_ms)
+
+
+def _region_change(page, region: str, timeout_ms: float) -> float:
+    """Return seconds from choosing `region` to the map drawn with different fills."""
+    before = page.evaluate(_MAP_SIGNATURE)
+    started = time.perf_counter()
+    _choose_region(page, region, timeout_ms)
+    page.wait_for_function(
+        f"(before) => ({_MAP_SIGNATURE})() !== before && ({_IDLE})()",
+        arg=before,
+        timeout=timeout_ms,
+    )
+    took = time.perf_counter() - started
+    page.keyboard.press("Escape")
+    return took
+
+
+def measure_browser(folder: Path, regions: list[str], sessions: int, log: Path) -> dict:
+    """Return map redraw seconds after region changes and server memory with 1 and N sessions."""
+    from playwright.sync_api import sync_playwright
+
+    timeout_ms = 180_000
+    server, url = start_server(folder, log)
+    try:
+        figures = {"idle_rss_mb": _rss_mb(server)}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            first = browser.new_context().new_page()
+            started = time.perf_counter()
+            _open_map(first, url, timeout_ms)
+            figures["first_map_s"] = time.perf_counter() - started
+            figures["rss_1_mb"] = _rss_mb(server)
+            figures["region_change_s"] = [_region_change(first, r, timeout_ms) for r in regions]
+            figures["rss_1_after_changes_mb"] = _rss_mb(server)
+            others = [browser.new_context().new_page() for _ in range(sessions - 1)]
+            started = time.perf_counter()
+            for page in others:  # all sessions open at once, as concurrent users would
+                page.goto(url + MAP_PAGE, wait_until="commit", timeout=timeout_ms)
+            for page in others:
+                _open_map(page, url, timeout_ms)
+            figures["sessions_open_s"] = time.perf_counter() - started
+            time.sleep(1)
+            figures["sessions"] = sessions
+            figures["rss_n_mb"] = _rss_mb(server)
+            browser.close()
+        extra = figures["rss_n_mb"] - figures["rss_1_after_changes_mb"]
+        figures["per_extra_session_mb"] = extra / max(sessions - 1, 1)
+        return figures
+    finally:
+        stop_server(server)

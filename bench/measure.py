@@ -1,0 +1,202 @@
+"""One data folder, measured in this process: load, acpeu_data vs pandas, page reruns, payloads.
+
+    python bench/measure.py --folder bench/out/n100000 --reps 3 --json result.json
+
+bench/run.py starts one of these per data size, so that each size's memory is measured in a
+fresh process. Times are the median of `reps` runs after one warm-up; every rerun is after a
+filter change to a filter state not seen before (no figure cache can answer it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make acpeu_data, ui and bench importable
+    sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    "dashboard.py",
+    "pages/requests.py",
+    "pages/countries.py",
+    "pages/meetings.py",
+    "pages/data.py",
+]
+REGION_WIDGET = "w_region"
+# A page with nothing but the one widget the benchmark changes: what any rerun costs.
+EMPTY_PAGE = (
+    f"import streamlit as st\nst.multiselect('Region', list('abcdefgh'), key='{REGION_WIDGET}')\n"
+)
+MB = 2**20
+
+
+def _rss() -> int:
+    return psutil.Process().memory_info().rss
+
+
+def _median_time(action: Callable[[int], object], reps: int) -> float:
+    """Return the median seconds of action(i) for i in 1..reps, after action(0) as a warm-up."""
+    action(0)
+    times = []
+    for i in range(1, reps + 1):
+        started = time.perf_counter()
+        action(i)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure_load(folder: Path) -> tuple[dict, object]:
+    """Return load figures (first, cached, memory) and the dataset, through the UI's cache."""
+    import streamlit  # noqa: F401  (imported first, so its memory is not counted as the data's)
+
+    from ui import data as ui_data
+
+    before = _rss()
+    started = time.perf_counter()
+    result = ui_data._load(folder)
+    first = time.perf_counter() - started
+    cached = _median_time(lambda _i: ui_data._load(folder), 5)
+    figures = {
+        "first_s": first,
+        "cached_s": cached,
+        "rss_mb": _rss() / MB,
+        "data_mb": (_rss() - before) / MB,
+    }
+    if not hasattr(result, "requests"):  # a DataError: the folder was refused
+        figures["error"] = "; ".join(f"{p.file}: {p.message}" for p in result.problems[:3])
+        return figures, None
+    figures["rows"] = {
+        "requests": len(result.requests),
+        "meetings": len(result.meetings),
+        "participation": len(result.participation),
+    }
+    return figures, result
+
+
+def measure_core(ds, reps: int) -> dict:
+    """Return the seconds of acpeu_data and of plain pandas for the same figures, and the ratios."""
+    from bench import reference
+
+    states = reference.filter_states(ds, reps + 1)
+    out = {}
+    for part in ("requests", "meetings"):
+        ours = getattr(reference, f"acpeu_{part}")
+        plain = getattr(reference, f"pandas_{part}")
+        ours_s = _median_time(lambda i, f=ours: f(ds, states[i % len(states)]), reps)
+        plain_s = _median_time(lambda i, f=plain: f(ds, states[i % len(states)]), reps)
+        out[part] = {"acpeu_s": ours_s, "pandas_s": plain_s, "ratio": ours_s / plain_s}
+    return out
+
+
+def _elements(node) -> Iterator:
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _elements(child)
+
+
+def payload(app) -> dict:
+    """Return the bytes a run sends for charts (Plotly spec) and tables (Arrow), and in all."""
+    sizes = {"chart_bytes": 0, "table_bytes": 0, "all_bytes": 0, "largest_table_rows": 0}
+    for element in _elements(app._tree):
+        proto = getattr(element, "proto", None)
+        if proto is None or not hasattr(proto, "ByteSize"):
+            continue
+        sizes["all_bytes"] += proto.ByteSize()
+        if element.type == "plotly_chart":
+            sizes["chart_bytes"] += len(proto.spec)
+        elif element.type == "dataframe":
+            # A lazy table (st.dataframe(lazy=...)) sends only its first chunk up front.
+            data = proto.arrow_data.data or proto.lazy_data.initial_chunk.data
+            sizes["table_bytes"] += len(data)
+            rows = _arrow_rows(data)
+            sizes["largest_table_rows"] = max(sizes["largest_table_rows"], rows)
+    return sizes
+
+
+def _arrow_rows(data: bytes) -> int:
+    import pyarrow as pa
+
+    try:
+        return pa.ipc.open_stream(data).read_all().num_rows
+    except (pa.ArrowInvalid, OSError):
+        return 0
+
+
+def _rerun_after_region_change(app, regions: list[str]) -> Callable[[int], None]:
+    def rerun(i: int) -> None:
+        app.multiselect(key=REGION_WIDGET).set_value([regions[i % len(regions)]])
+        app.run()
+
+    return rerun
+
+
+def measure_page(page: str, reps: int, timeout: float) -> dict:
+    """Return a page's first-view and rerun seconds and its payload after a region change."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    started = time.perf_counter()
+    app.run()
+    if page != "dashboard.py":
+        app.switch_page(page).run()
+    first = time.perf_counter() - started
+    regions = list(app.multiselect(key=REGION_WIDGET).options)
+    rerun = _median_time(_rerun_after_region_change(app, regions), reps)
+    errors = [str(e.value)[:200] for e in app.exception]
+    return {"first_view_s": first, "rerun_s": rerun, "errors": errors, **payload(app)}
+
+
+def _page_or_error(page: str, reps: int, timeout: float) -> dict:
+    try:
+        return measure_page(page, reps, timeout)
+    except Exception as error:  # one broken page must not hide the others' figures
+        return {"errors": [f"{type(error).__name__}: {error}"[:200]]}
+
+
+def measure_script(script: str, reps: int, timeout: float) -> float:
+    """Return the median rerun seconds of a script given as text, after a region change."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_string(script, default_timeout=timeout)
+    app.run()
+    regions = list(app.multiselect(key=REGION_WIDGET).options)
+    return _median_time(_rerun_after_region_change(app, regions), reps)
+
+
+def measure(folder: Path, reps: int, timeout: float) -> dict:
+    """Return every in-process figure for one data folder."""
+    os.environ["ACPEU_DATA_DIR"] = str(folder)
+    load, ds = measure_load(folder)
+    result = {"folder": str(folder), "load": load}
+    if ds is None:
+        return result
+    result["core"] = measure_core(ds, reps)
+    result["empty_rerun_s"] = measure_script(EMPTY_PAGE, max(reps, 5), timeout)
+    result["pages"] = {page: _page_or_error(page, reps, timeout) for page in PAGES}
+    result["rss_after_pages_mb"] = _rss() / MB
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: measure one folder and write the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per AppTest run")
+    parser.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args(argv)
+    figures = measure(args.folder.resolve(), args.reps, args.timeout)
+    args.json.write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

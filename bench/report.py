@@ -1,0 +1,215 @@
+"""The benchmark's figures as Markdown tables, each target marked met or missed."""
+
+from __future__ import annotations
+
+PAGE_NAMES = {
+    "dashboard.py": "Overview",
+    "pages/requests.py": "Requests",
+    "pages/countries.py": "Countries",
+    "pages/meetings.py": "Meetings",
+    "pages/data.py": "Data",
+}
+# Page rerun / empty-page rerun, by data size (the issue's targets).
+RERUN_TARGETS = {"bundled": 2.0, "100000": 5.0}
+CORE_TARGET = 1.5
+SESSION_TARGET_MB = 5.0
+
+
+def _size(size: str) -> str:
+    return size if size == "bundled" else f"{int(size):,}"
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else (" ✓" if ok else " ✗")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _load_rows(sizes: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in sizes.items():
+        load = figures.get("load", {})
+        if "error" in figures or "error" in load:
+            rows.append([_size(size), f"not measured: {figures.get('error') or load['error']}"])
+            continue
+        counts = load["rows"]
+        rows.append(
+            [
+                _size(size),
+                f"{counts['requests']:,} / {counts['meetings']:,} / {counts['participation']:,}",
+                f"{load['first_s']:.2f}",
+                f"{load['cached_s'] * 1000:.2f}",
+                f"{load['rss_mb']:.0f}",
+                f"{load['data_mb']:.0f}",
+                f"{figures.get('rss_after_pages_mb', 0):.0f}",
+            ]
+        )
+    return rows
+
+
+def _rerun_rows(sizes: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in sizes.items():
+        if "pages" not in figures:
+            continue
+        empty = figures["empty_rerun_s"]
+        target = RERUN_TARGETS.get(size)
+        cells = [_size(size), f"{empty * 1000:.0f} ms"]
+        for page in PAGE_NAMES:
+            result = figures["pages"][page]
+            if result["errors"]:
+                cells.append("error: " + result["errors"][0][:60])
+                continue
+            ratio = result["rerun_s"] / empty
+            ok = None if target is None else ratio <= target
+            cells.append(f"{ratio:.1f}x ({result['rerun_s']:.2f} s){_mark(ok)}")
+        cells.append("—" if target is None else f"≤ {target:g}x")
+        rows.append(cells)
+    return rows
+
+
+def _core_rows(sizes: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in sizes.items():
+        if "core" not in figures:
+            continue
+        cells = [_size(size)]
+        for part in ("requests", "meetings"):
+            core = figures["core"][part]
+            ok = core["ratio"] <= CORE_TARGET
+            cells.append(
+                f"{core['ratio']:.2f}x ({core['acpeu_s'] * 1000:.1f} / "
+                f"{core['pandas_s'] * 1000:.1f} ms){_mark(ok)}"
+            )
+        rows.append(cells)
+    return rows
+
+
+def _payload_rows(sizes: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in sizes.items():
+        if "pages" not in figures:
+            continue
+        cells = [_size(size)]
+        for page in PAGE_NAMES:
+            p = figures["pages"][page]
+            if "chart_bytes" not in p:
+                cells.append("—")
+                continue
+            cells.append(
+                f"{p['chart_bytes'] / 1024:.0f} / {p['table_bytes'] / 1024:.0f} KB "
+                f"({p['largest_table_rows']:,} rows)"
+            )
+        rows.append(cells)
+    return rows
+
+
+def _first_view_rows(sizes: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in sizes.items():
+        if "pages" not in figures:
+            continue
+        cells = [_size(size)]
+        for page in PAGE_NAMES:
+            first = figures["pages"][page].get("first_view_s")
+            cells.append("—" if first is None else f"{first:.1f} s")
+        rows.append(cells)
+    return rows
+
+
+def _browser_rows(browser: dict) -> list[list[str]]:
+    rows = []
+    for size, figures in browser.items():
+        if "error" in figures:
+            rows.append([_size(size), f"not measured: {figures['error']}"])
+            continue
+        changes = figures["region_change_s"]
+        per_session = figures["per_extra_session_mb"]
+        rows.append(
+            [
+                _size(size),
+                f"{figures['first_map_s']:.1f}",
+                ", ".join(f"{c:.2f}" for c in changes),
+                f"{figures['idle_rss_mb']:.0f}",
+                f"{figures['rss_1_after_changes_mb']:.0f}",
+                f"{figures['rss_n_mb']:.0f} ({figures['sessions']})",
+                f"{per_session:.1f}{_mark(per_session < SESSION_TARGET_MB)}",
+            ]
+        )
+    return rows
+
+
+def markdown(results: dict) -> str:
+    """Return the whole report: one table per question, targets marked ✓ (met) or ✗ (missed)."""
+    sizes, machine = results["sizes"], results["machine"]
+    reps = ", ".join(f"{_size(s)} {n}" for s, n in machine["reps"].items())
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench` on {machine['when']}: {machine['cpus']} CPUs, Python {machine['python']}, "
+        f"{machine['total_s'] / 60:.1f} minutes in all. Medians of few runs (per size: {reps}); "
+        "ratios are measured in the same process, one after the other.",
+        "",
+        "## Loading (first load, then through the UI's st.cache_resource)",
+        "",
+        *_table(
+            [
+                "requests",
+                "rows: requests / meetings / participation",
+                "first load s",
+                "cached ms",
+                "process RSS MB",
+                "data MB",
+                "RSS after all pages MB",
+            ],
+            _load_rows(sizes),
+        ),
+        "",
+        "## Page rerun after a region change, as a multiple of an empty page's rerun (AppTest)",
+        "",
+        "The empty page holds only the multiselect that is changed.",
+        "",
+        *_table(["requests", "empty page", *PAGE_NAMES.values(), "target"], _rerun_rows(sizes)),
+        "",
+        "First view of each page (AppTest, includes the page's first imports):",
+        "",
+        *_table(["requests", *PAGE_NAMES.values()], _first_view_rows(sizes)),
+        "",
+        "## acpeu_data filter + aggregates vs plain pandas on the same frames",
+        "",
+        f"Ratio acpeu_data / pandas (acpeu_data ms / pandas ms); target ≤ {CORE_TARGET}x. "
+        "Requests: filter_requests + kpis, over time, by region, topic, status, typology, "
+        "country, completion. Meetings: filter_meetings + filter_participation + the Meetings "
+        "page's aggregates. Reference: bench/reference.py.",
+        "",
+        *_table(["requests", "requests figures", "meetings figures"], _core_rows(sizes)),
+        "",
+        "## What each page sends to the browser after a region change",
+        "",
+        "Plotly figure JSON / Arrow table bytes (rows of the largest table).",
+        "",
+        *_table(["requests", *PAGE_NAMES.values()], _payload_rows(sizes)),
+        "",
+        "## In headless Chromium (`streamlit run`, Countries page)",
+        "",
+        f"Server memory is the RSS of the `streamlit run` process; target < {SESSION_TARGET_MB:g} "
+        "MB per extra session.",
+        "",
+        *_table(
+            [
+                "requests",
+                "first map s",
+                "region change → map redrawn s",
+                "server idle MB",
+                "1 session MB",
+                "N sessions MB",
+                "MB per extra session",
+            ],
+            _browser_rows(results["browser"]),
+        ),
+        "",
+    ]
+    return "\n".join(lines)
