@@ -343,6 +343,9 @@ class StreamlitPage:
     def goto(self, path: str) -> None:
         """Load `path` (e.g. "/countries?region=Caribbean") and wait for the script to finish."""
         self.page.goto(self.base_url + path)
+        # Right after loading, the app can report "notRunning" before its first run has
+        # even started; every page of this app has a title (h1), so wait for it first.
+        self.page.get_by_test_id("stMain").locator("h1").first.wait_for()
         self.wait_until_idle()
 
     def wait_until_idle(self, settle_ms: int = 300) -> None:
@@ -398,12 +401,22 @@ class StreamlitPage:
 
     def go_to_page(self, link_text: str) -> None:
         """Follow the sidebar page link `link_text`, as a user would, and wait for the page."""
-        self.sidebar.get_by_role("link", name=link_text, exact=True).click()
+        link = self.page_link(link_text)
+        target = "/" + (link.get_attribute("href") or "").strip("/")
+        link.click()
+        self.page.wait_for_url(lambda url: urlsplit(url).path == target)
         self.wait_until_idle()
+
+    def page_link(self, link_text: str) -> Locator:
+        """The sidebar page link whose label is `link_text` (its icon's name is not part of it)."""
+        return self.sidebar.get_by_role("link").filter(
+            has=self.page.get_by_text(link_text, exact=True)
+        )
 
     def reload(self) -> None:
         """Reload the tab (a new Streamlit session on the same URL)."""
         self.page.reload()
+        self.page.get_by_test_id("stMain").locator("h1").first.wait_for()
         self.wait_until_idle()
 
     def click_country(self, iso3: str, chart: Locator | None = None) -> None:

@@ -17,9 +17,8 @@ def test_page_loads_without_exception_or_console_error(browsing, path):
 
     assert app.exceptions() == []
     assert app.page.get_by_role("heading", level=1).count() == 1
-    links = app.sidebar.get_by_role("link")
     for label in PAGE_LINKS:
-        assert links.get_by_text(label, exact=True).count() == 1, f"no sidebar link {label}"
+        assert app.page_link(label).count() == 1, f"no sidebar link {label}"
     # The bundled data is valid: no page may show the "folder has problems" banner.
     assert app.page.get_by_test_id("stAlertContentError").count() == 0
     browsing.assert_clean()
