@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import charts, metrics, tables
 from ui import page as ui_page
-from ui.widgets import chart
+from ui.widgets import bar_chart, chart
 
 page = ui_page.setup("Overview")
 _ = page._
@@ -37,16 +37,14 @@ chart(
 regions = list(dict.fromkeys(page.dataset.countries["region"]))
 by_region = metrics.requests_by_region(page.requests, regions)
 colours = charts.region_colours(regions)
-chart(
+bar_chart(
     page,
-    charts.bar(
-        by_region.assign(label=by_region["region"].map(_)),
-        label="label",
-        value="requests",
-        title=_("Requests by region of the requester"),
-        colours=[colours[r] for r in by_region["region"]],
-        value_title=_("Requests"),
-    ),
-    tables.numbers(by_region, {"region": _("Region"), "requests": _("Requests")}, translate=_),
+    by_region,
+    label="region",
+    value="requests",
+    title=_("Requests by region of the requester"),
+    colours=[colours[r] for r in by_region["region"]],
+    label_title=_("Region"),
+    value_title=_("Requests"),
     key="by_region",
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import charts, contract, metrics, tables
 from ui import page as ui_page
-from ui.widgets import chart, downloads
+from ui.widgets import bar_chart, chart, downloads
 
 page = ui_page.setup("Meetings")
 _ = page._
@@ -72,19 +72,15 @@ chart(
 left, right = st.columns(2)
 with left:
     by_type = metrics.participation_by_stakeholder_type(participation)
-    chart(
+    bar_chart(
         page,
-        charts.bar(
-            by_type.assign(shown=by_type["label"].map(_)),
-            label="shown",
-            value="participants",
-            title=_("Participants by stakeholder type"),
-            colours="#CC79A7",
-            value_title=_("Participants"),
-        ),
-        tables.numbers(
-            by_type, {"label": _("Stakeholder type"), "participants": _("Participants")}, _
-        ),
+        by_type,
+        label="label",
+        value="participants",
+        title=_("Participants by stakeholder type"),
+        colours="#CC79A7",
+        label_title=_("Stakeholder type"),
+        value_title=_("Participants"),
         key="by_type",
     )
 with right:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import charts, contract, metrics, tables
 from ui import page as ui_page
-from ui.widgets import chart, downloads
+from ui.widgets import bar_chart, chart, downloads
 
 page = ui_page.setup("Requests")
 _ = page._
@@ -32,67 +32,56 @@ st.dataframe(
 downloads(page, "requests", requests, key="requests")
 
 left, right = st.columns(2)
-topic_colours = contract.TOPIC_COLOURS
+regions = list(dict.fromkeys(page.dataset.countries["region"]))
+region_colours = charts.region_colours(regions)
+by_topic = metrics.requests_by_topic(requests)
+by_status = metrics.requests_by_status(requests)
+by_typology = metrics.requests_by_typology(requests)
+by_region = metrics.requests_by_region(requests, regions)
 with left:
-    by_topic = metrics.requests_by_topic(requests)
-    chart(
+    bar_chart(
         page,
-        charts.bar(
-            by_topic.assign(shown=by_topic["label"].map(_)),
-            label="shown",
-            value="requests",
-            title=_("Requests by topic (a request can have several)"),
-            colours=[topic_colours[t] for t in by_topic["topic"]],
-            value_title=_("Requests"),
-        ),
-        tables.numbers(by_topic, {"label": _("Topic"), "requests": _("Requests")}, translate=_),
+        by_topic,
+        label="label",
+        value="requests",
+        title=_("Requests by topic (a request can have several)"),
+        colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
+        label_title=_("Topic"),
+        value_title=_("Requests"),
         key="by_topic",
     )
-    by_status = metrics.requests_by_status(requests)
-    chart(
+    bar_chart(
         page,
-        charts.bar(
-            by_status.assign(shown=by_status["label"].map(_)),
-            label="shown",
-            value="requests",
-            title=_("Requests by status"),
-            colours="#56B4E9",
-            value_title=_("Requests"),
-        ),
-        tables.numbers(by_status, {"label": _("Status"), "requests": _("Requests")}, translate=_),
+        by_status,
+        label="label",
+        value="requests",
+        title=_("Requests by status"),
+        colours="#56B4E9",
+        label_title=_("Status"),
+        value_title=_("Requests"),
         key="by_status",
     )
 with right:
-    by_typology = metrics.requests_by_typology(requests)
-    chart(
+    bar_chart(
         page,
-        charts.bar(
-            by_typology.assign(shown=by_typology["label"].map(_)),
-            label="shown",
-            value="requests",
-            title=_("Requests by type of assistance"),
-            colours="#009E73",
-            value_title=_("Requests"),
-        ),
-        tables.numbers(
-            by_typology, {"label": _("Type of assistance"), "requests": _("Requests")}, translate=_
-        ),
+        by_typology,
+        label="label",
+        value="requests",
+        title=_("Requests by type of assistance"),
+        colours="#009E73",
+        label_title=_("Type of assistance"),
+        value_title=_("Requests"),
         key="by_typology",
     )
-    regions = list(dict.fromkeys(page.dataset.countries["region"]))
-    by_region = metrics.requests_by_region(requests, regions)
-    region_colours = charts.region_colours(regions)
-    chart(
+    bar_chart(
         page,
-        charts.bar(
-            by_region.assign(shown=by_region["region"].map(_)),
-            label="shown",
-            value="requests",
-            title=_("Requests by region of the requester"),
-            colours=[region_colours[r] for r in by_region["region"]],
-            value_title=_("Requests"),
-        ),
-        tables.numbers(by_region, {"region": _("Region"), "requests": _("Requests")}, translate=_),
+        by_region,
+        label="region",
+        value="requests",
+        title=_("Requests by region of the requester"),
+        colours=[region_colours[r] for r in by_region["region"]],
+        label_title=_("Region"),
+        value_title=_("Requests"),
         key="by_region",
     )
 

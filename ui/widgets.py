@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from acpeu_data import export
+from acpeu_data import charts, export, tables
 from ui.page import Page, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
@@ -52,11 +52,20 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
         (_("Data source"), page.dataset.origin),
         (_("Rows"), str(len(frame))),
     ]
-    left, right, _rest = st.columns([1, 1, 4])
+    left, right, tags, _rest = st.columns([1, 1, 1.4, 2.6], vertical_alignment="center")
+    with tags:
+        hxl = st.checkbox(
+            _("Add HXL hashtags"),
+            key=f"{key}_hxl",
+            help=_(
+                "A second row of Humanitarian Exchange Language tags (#country+code, ...) "
+                "under the column names, for tools that read HXL."
+            ),
+        )
     with left:
         st.download_button(
             _("Download CSV"),
-            data=lambda: export.table_to_csv(frame, table),
+            data=lambda: export.table_to_csv(frame, table, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "csv"),
             mime="text/csv",
             on_click="ignore",
@@ -66,10 +75,32 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
     with right:
         st.download_button(
             _("Download Excel"),
-            data=lambda: export.tables_to_xlsx({table: frame}, about=about),
+            data=lambda: export.tables_to_xlsx({table: frame}, about=about, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
             icon=":material/download:",
             key=f"{key}_xlsx",
         )
+
+
+def bar_chart(
+    page: Page,
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    title: str,
+    colours: list[str] | str,
+    label_title: str,
+    value_title: str,
+    key: str,
+) -> None:
+    """Show counts per category as bars (labels translated) with the table of their numbers."""
+    _ = page._
+    shown = frame.assign(shown=frame[label].map(_))
+    fig = charts.bar(
+        shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
+    )
+    numbers = tables.numbers(shown, {"shown": label_title, value: value_title})
+    chart(page, fig, numbers, key=key)
