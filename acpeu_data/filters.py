@@ -265,40 +265,52 @@ def _participation_place_mask(ds, f: Filters) -> pd.Series:
     return mask
 
 
+def _meeting_mask(ds, f: Filters) -> np.ndarray:
+    """Return a boolean array over ds.meetings: True where the meeting matches the filter."""
+    meetings = ds.meetings
+    mask = np.ones(len(meetings), dtype=bool)
+    if f.date_from:
+        mask &= (meetings["start_date"] >= _timestamp(f.date_from)).to_numpy()
+    if f.date_to:
+        mask &= (meetings["start_date"] <= _timestamp(f.date_to)).to_numpy()
+    if f.topics:
+        topics = pd.Series(meetings["topics"].to_numpy()).explode()
+        chosen = topics.isin(f.topics).groupby(level=0).any()
+        mask &= chosen.reindex(range(len(meetings)), fill_value=False).to_numpy()
+    if f.regions or f.countries:
+        venue_regions = meetings["country_iso3"].map(
+            dict(zip(ds.countries["iso3"], ds.countries["region"], strict=True))
+        )
+        at_venue = np.ones(len(meetings), dtype=bool)
+        if f.regions:
+            at_venue &= venue_regions.isin(f.regions).to_numpy()
+        if f.countries:
+            at_venue &= meetings["country_iso3"].isin(f.countries).to_numpy()
+        # Unique ids first: isin on Arrow strings walks its argument in Python.
+        attended = ds.participation.loc[_participation_place_mask(ds, f), "meeting_id"]
+        attended = np.asarray(attended.unique(), dtype=object)
+        mask &= at_venue | meetings["meeting_id"].isin(attended).to_numpy()
+    return mask
+
+
 def filter_meetings(ds, f: Filters) -> pd.DataFrame:
     """Return the meetings that match: start date in range, a chosen topic, a chosen place.
 
     A meeting matches a region or country when its venue is there or a delegation came from there.
     """
-    meetings = ds.meetings
-    mask = pd.Series(True, index=meetings.index)
-    if f.date_from:
-        mask &= meetings["start_date"] >= _timestamp(f.date_from)
-    if f.date_to:
-        mask &= meetings["start_date"] <= _timestamp(f.date_to)
-    if f.topics:
-        topics = meetings["topics"].explode()
-        mask &= topics.isin(f.topics).groupby(level=0).any().reindex(mask.index, fill_value=False)
-    if f.regions or f.countries:
-        venue_regions = meetings["country_iso3"].map(
-            dict(zip(ds.countries["iso3"], ds.countries["region"], strict=True))
-        )
-        at_venue = pd.Series(True, index=meetings.index)
-        if f.regions:
-            at_venue &= venue_regions.isin(f.regions)
-        if f.countries:
-            at_venue &= meetings["country_iso3"].isin(f.countries)
-        attended = ds.participation.loc[_participation_place_mask(ds, f), "meeting_id"]
-        mask &= at_venue | meetings["meeting_id"].isin(attended)
-    return meetings[mask]
+    mask = _meeting_mask(ds, f)
+    return ds.meetings if mask.all() else ds.meetings[mask]
 
 
 def filter_participation(ds, f: Filters) -> pd.DataFrame:
     """Return the participation rows of the matching meetings, from the chosen places if any."""
     participation = ds.participation
-    meeting_ids = filter_meetings(ds, f)["meeting_id"]
-    mask = participation["meeting_id"].isin(meeting_ids) & _participation_place_mask(ds, f)
-    return participation[mask]
+    mask = _participation_place_mask(ds, f).to_numpy(copy=True)
+    meetings = _meeting_mask(ds, f)
+    if not meetings.all():
+        ids = np.asarray(ds.meetings.loc[meetings, "meeting_id"].unique(), dtype=object)
+        mask &= participation["meeting_id"].isin(ids).to_numpy()
+    return participation if mask.all() else participation[mask]
 
 
 def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
