@@ -11,6 +11,7 @@ from acpeu_data import contract, geo
 from acpeu_data.filters import request_countries
 
 TRAFFICKING_OR_SMUGGLING = ("trafficking", "smuggling")
+PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}  # requests_over_time's freq -> pandas period
 TOTAL = "total"  # the `topic` of the all-topics line in requests_over_time
 
 
@@ -103,13 +104,15 @@ def requests_over_time(
 
     Every month from the first to the last request is present, so lines are continuous. With
     `include_total`, rows whose topic is TOTAL count each request once, whatever its topics.
+    `freq` is "MS" (months), "QS" (quarters) or "YS" (years); `month` is the period's first day.
     """
+    period = PERIODS[freq]
     columns = ["month", "topic", "requests", "cumulative"]
     received = requests["received_on"].dropna()
     if received.empty:
         return pd.DataFrame(columns=columns)
-    months = pd.date_range(received.min().to_period("M").to_timestamp(), received.max(), freq=freq)
-    month = requests["received_on"].dt.to_period("M").dt.to_timestamp()
+    months = pd.period_range(received.min(), received.max(), freq=period).to_timestamp()
+    month = requests["received_on"].dt.to_period(period).dt.to_timestamp()
     flags = requests[[f"topic_{t}" for t in contract.TOPICS]].astype("int64")
     flags.columns = list(contract.TOPICS)
     if include_total:

@@ -121,6 +121,14 @@ def test_requests_over_time_total_counts_each_request_once():
     assert metrics.TOTAL not in set(metrics.requests_over_time(REQ)["topic"])
 
 
+def test_requests_over_time_by_year():
+    over = metrics.requests_over_time(REQ, freq="YS", include_total=True)
+    total = over[over["topic"] == metrics.TOTAL]
+    assert [d.year for d in total["month"]] == [2015, 2016, 2017]
+    assert list(total["requests"]) == [2, 2, 1]
+    assert list(total["cumulative"]) == [2, 4, 5]
+
+
 def test_requests_over_time_of_nothing_is_empty():
     assert metrics.requests_over_time(NO_REQUESTS).empty
 
