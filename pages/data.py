@@ -1,31 +1,87 @@
-"""Data (/data): what data is loaded, where it comes from, its problems, and bringing your own."""
+"""Data (/data): what data is loaded, where it comes from, its problems, and bringing your own.
+
+Text that comes from data files (file names, paths, values) is shown in tables or escaped, so
+a cell never becomes Markdown or HTML on screen.
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
-from acpeu_data import tables
+from acpeu_data import contract, i18n, tables, templates
 from ui import data as ui_data
 from ui import page as ui_page
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 page = ui_page.setup("Data")
 _ = page._
+n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
 
+
+def show_problems(problems, key: str, warnings: bool = False) -> None:
+    """List problems by file (one expander each, with its count) and offer them all as CSV."""
+    count = len(problems)
+    if warnings:
+        summary = n("{count} warning, by file:", "{count} warnings, by file:", count)
+        per_file = lambda k: n("{file}: {count} warning", "{file}: {count} warnings", k)  # noqa: E731
+    else:
+        summary = n("{count} problem, by file:", "{count} problems, by file:", count)
+        per_file = lambda k: n("{file}: {count} problem", "{file}: {count} problems", k)  # noqa: E731
+    st.write(summary.format(count=page.number(count)))
+    st.download_button(
+        _("Download the list (CSV)"),
+        data=lambda: ui_data.problems_csv(problems, _),
+        file_name=f"{key}-problems.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_problems_csv",
+    )
+    for file, found in ui_data.by_file(problems).items():
+        # File names of uploads are chosen by whoever uploads: escaped, never Markdown.
+        label = per_file(len(found)).format(
+            file=ui_data.escape_markdown(file), count=page.number(len(found))
+        )
+        with st.expander(label, expanded=True, icon=":material/description:"):
+            st.dataframe(tables.problems_for_display(found, _), hide_index=True, width="stretch")
+
+
+def back_label() -> str:
+    """Return the label of the button that drops the upload, naming where it goes back to."""
+    folder = ui_data.configured_folder()
+    if folder is None or folder.resolve() == ui_data.BUNDLED_DIR:
+        return _("Back to the bundled data")
+    return _("Back to the data folder")
+
+
+def forget_problems() -> None:
+    """A new choice of files: the problems of the previous one no longer apply."""
+    st.session_state.pop(ui_data.UPLOAD_PROBLEMS_KEY, None)
+
+
 if state.problems:
-    st.subheader(_("Problems in {folder}").format(folder=state.failed_origin), anchor=False)
-    st.dataframe(tables.problems_for_display(state.problems, _), hide_index=True, width="stretch")
+    st.subheader(_("Problems in the data folder"), anchor=False)
+    st.text(state.failed_origin)
+    st.write(
+        _(
+            "These files were not used: fix the problems in the files (a spreadsheet program "
+            "shows the row numbers used here), save, and reload this page."
+        )
+    )
+    show_problems(state.problems, "folder")
 
 st.subheader(_("Data in use"), anchor=False)
 if state.is_upload:
-    st.write(_("Your uploaded files (this browser session only)."))
-    st.button(_("Back to the bundled data"), on_click=ui_data.forget_upload)
+    st.write(_("Your uploaded files (this browser session only; nothing is saved on the server)."))
+    st.button(back_label(), on_click=ui_data.forget_upload, icon=":material/undo:", key="back")
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
 else:
-    st.write(_("Your data folder: {folder}").format(folder=ds.origin))
+    st.write(_("Your data folder:"))
+    st.text(ds.origin)
 st.dataframe(tables.files_for_display(ds, _, page.lang), hide_index=True, width="stretch")
 
 st.subheader(_("Where the records come from"), anchor=False)
@@ -33,35 +89,74 @@ st.dataframe(tables.sources_for_display(ds, _), hide_index=True, width="stretch"
 
 if ds.warnings:
     st.subheader(_("Warnings (the data is used, but have a look)"), anchor=False)
-    st.dataframe(tables.problems_for_display(ds.warnings, _), hide_index=True, width="stretch")
+    show_problems(ds.warnings, "warnings", warnings=True)
 
 st.subheader(_("Bring your own data"), anchor=False)
 st.write(
     _(
         "Upload the five tables as CSV files, or one Excel workbook with a sheet per table, "
         "in the format of the data contract. They are used in this browser session only and "
-        "never saved on the server."
+        "never saved on the server. Start from a template:"
     )
 )
+left, right, _rest = st.columns([1, 1, 2])
+with left:
+    st.download_button(
+        _("CSV templates (zip)"),
+        data=templates.csv_templates_zip,
+        file_name="acpeu-data-templates.zip",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_zip",
+    )
+with right:
+    st.download_button(
+        _("Excel template"),
+        data=lambda: templates.xlsx_template(_),
+        file_name=contract.WORKBOOK_NAME,
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="template_xlsx",
+    )
 with st.expander(
     _("The data contract: the format your files must follow"), icon=":material/description:"
 ):
     # Our own documentation file, not user data: safe to render as Markdown.
     st.markdown(CONTRACT.read_text(encoding="utf-8"))
+st.caption(
+    _(
+        "Limits: {size} MB per file, {rows} rows per table, {chars} characters per cell. "
+        "CSV files must be UTF-8 (in Excel: Save as > CSV UTF-8). Workbooks with macros are refused."
+    ).format(
+        size=page.number(ui_data.MAX_UPLOAD_MB),
+        rows=page.number(contract.MAX_ROWS),
+        chars=page.number(contract.MAX_CELL_CHARS),
+    )
+)
 uploads = st.file_uploader(
     _("CSV files or one Excel workbook"),
     type=["csv", "xlsx"],
     accept_multiple_files=True,
     key="upload",
+    max_upload_size=ui_data.MAX_UPLOAD_MB,
+    on_change=forget_problems,
 )
-if uploads and st.button(_("Use these files"), type="primary"):
-    found = ui_data.use_upload({f.name: f.getvalue() for f in uploads})
-    if found:
-        st.error(
-            _("The files have {count} problems and were not used:").format(
-                count=page.number(len(found))
-            )
-        )
-        st.dataframe(tables.problems_for_display(found, _), hide_index=True, width="stretch")
-    else:
+if uploads and st.button(_("Use these files"), type="primary", key="use_upload"):
+    with st.spinner(_("Checking the files...")):
+        found = ui_data.use_upload({f.name: f.getvalue() for f in uploads})
+    if not found:
         st.rerun()
+
+refused = ui_data.upload_problems()
+if refused:
+    st.error(
+        n(
+            "The files have {count} problem and were not used: the dashboard keeps its data.",
+            "The files have {count} problems and were not used: the dashboard keeps its data.",
+            len(refused),
+        ).format(count=page.number(len(refused))),
+        icon=":material/error:",
+    )
+    show_problems(refused, "upload")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +19,18 @@ from pathlib import Path
 import streamlit as st
 
 import acpeu_data as ad
+from acpeu_data import contract, export, tables
+from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR
 
 UPLOAD_KEY = "uploaded_dataset"
+UPLOAD_PROBLEMS_KEY = "upload_problems"
+# Each uploaded file, as the loader allows (Streamlit's server.maxUploadSize is set to the same).
+MAX_UPLOAD_MB = contract.MAX_FILE_BYTES // 2**20
+
+# CommonMark lets a backslash escape any ASCII punctuation, which turns off every Markdown
+# construct (emphasis, links, HTML tags, Streamlit's :colour[...] and :material/...: codes).
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
 @dataclass(frozen=True)
@@ -79,15 +90,50 @@ def current() -> DataState:
 
 
 def use_upload(files: dict[str, bytes]) -> list[ad.Problem]:
-    """Load uploaded files for this session only; return their problems (empty when used)."""
+    """Load uploaded files for this session only; return their problems (empty when used).
+
+    Files with errors leave the session's data as it was; their problems stay in the session
+    (upload_problems()) until the next upload or "Back to the bundled data".
+    """
     try:
         dataset = ad.load_files(files)
     except ad.DataError as error:
+        st.session_state[UPLOAD_PROBLEMS_KEY] = error.problems
         return error.problems
     st.session_state[UPLOAD_KEY] = dataset
+    st.session_state.pop(UPLOAD_PROBLEMS_KEY, None)
     return []
+
+
+def upload_problems() -> list[ad.Problem]:
+    """Return the errors of this session's last refused upload (empty when none)."""
+    return list(st.session_state.get(UPLOAD_PROBLEMS_KEY, []))
 
 
 def forget_upload() -> None:
     """Go back to the configured or bundled data for this session."""
     st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state.pop(UPLOAD_PROBLEMS_KEY, None)
+
+
+def escape_markdown(text: object) -> str:
+    """Return `text` so that Markdown shows it literally (for data text in captions, alerts)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def by_file(problems: list[ad.Problem]) -> dict[str, list[ad.Problem]]:
+    """Return the problems grouped by file, in the order the files first appear."""
+    groups: dict[str, list[ad.Problem]] = {}
+    for problem in problems:
+        groups.setdefault(problem.file, []).append(problem)
+    return groups
+
+
+def problems_csv(problems: list[ad.Problem], translate: Translate) -> bytes:
+    """Return the problem list as UTF-8 CSV; a cell a spreadsheet would run gets an apostrophe."""
+    frame = tables.problems_for_display(problems, translate)
+    for column in frame.columns:
+        frame[column] = frame[column].map(
+            lambda v: export.escape_formula(v) if isinstance(v, str) else v
+        )
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

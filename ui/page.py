@@ -65,7 +65,8 @@ def setup(title: str) -> Page:
     )
     st.title(_(title), anchor=False)
     _banners(page)
-    st.caption(filter_line(page))
+    # Region and country names come from the data files: shown literally, never as Markdown.
+    st.caption(data.escape_markdown(filter_line(page)))
     return page
 
 
@@ -100,7 +101,7 @@ def _banners(page: Page) -> None:
                 "The data folder {folder} has {count} problems and was not used; "
                 "the dashboard shows {shown} instead. The Data page lists every problem."
             ).format(
-                folder=state.failed_origin,
+                folder=data.escape_markdown(state.failed_origin),
                 count=page.number(len(state.problems)),
                 shown=_("the bundled data") if page.dataset.is_bundled else _("the last good data"),
             ),
@@ -109,7 +110,8 @@ def _banners(page: Page) -> None:
     if state.is_upload:
         st.info(_("You are looking at the files you uploaded (this browser session only)."))
     for notice in sidebar.url_notices():
-        st.warning(_(notice), icon=":material/link_off:")
+        # A notice quotes a value from the link, which anyone can write: shown literally.
+        st.warning(data.escape_markdown(_(notice)), icon=":material/link_off:")
     illustrative = sum(page.dataset.illustrative.values())
     if illustrative:
         st.caption(
