@@ -50,8 +50,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_TIMEOUT = 60.0
-# Generous: the first page of a context loads Streamlit's 4.7 MB Plotly bundle.
-PAGE_TIMEOUT_MS = 30_000
+# Generous: the first page of a context loads Streamlit's 4.7 MB Plotly bundle, and maps
+# were seen to draw 10-30 s after the page on a loaded 2-core machine.
+PAGE_TIMEOUT_MS = 90_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
