@@ -123,23 +123,25 @@ def _first_view_rows(sizes: dict) -> list[list[str]]:
 def _browser_rows(browser: dict) -> list[list[str]]:
     rows = []
     for size, figures in browser.items():
+        per_session = figures.get("per_extra_session_mb")
+        row = [
+            _size(size),
+            _number(figures.get("first_map_s"), "{:.1f}"),
+            ", ".join(f"{c:.2f}" for c in figures.get("region_change_s", [])) or "—",
+            _number(figures.get("idle_rss_mb"), "{:.0f}"),
+            _number(figures.get("rss_1_after_changes_mb"), "{:.0f}"),
+            _number(figures.get("rss_n_mb"), "{:.0f}") + f" ({figures.get('sessions', '?')})",
+            _number(per_session, "{:.1f}")
+            + ("" if per_session is None else _mark(per_session < SESSION_TARGET_MB)),
+        ]
         if "error" in figures:
-            rows.append([_size(size), f"not measured: {figures['error']}"])
-            continue
-        changes = figures["region_change_s"]
-        per_session = figures["per_extra_session_mb"]
-        rows.append(
-            [
-                _size(size),
-                f"{figures['first_map_s']:.1f}",
-                ", ".join(f"{c:.2f}" for c in changes),
-                f"{figures['idle_rss_mb']:.0f}",
-                f"{figures['rss_1_after_changes_mb']:.0f}",
-                f"{figures['rss_n_mb']:.0f} ({figures['sessions']})",
-                f"{per_session:.1f}{_mark(per_session < SESSION_TARGET_MB)}",
-            ]
-        )
+            row[-1] += f" (stopped: {figures['error']})"
+        rows.append(row)
     return rows
+
+
+def _number(value: float | None, form: str) -> str:
+    return "—" if value is None else form.format(value)
 
 
 def markdown(results: dict) -> str:
