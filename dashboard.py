@@ -27,7 +27,7 @@ second[2].metric(_("Participants"), page.number(kpis.participants))
 
 st.markdown(tables.summary_text(kpis, page.filters, _, page.lang))
 
-over_time = metrics.requests_over_time(page.requests)
+over_time = metrics.requests_over_time(page.requests, include_total=True)
 chart(
     page,
     charts.cumulative_by_topic(over_time, _),

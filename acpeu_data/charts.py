@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from acpeu_data import contract
 from acpeu_data.i18n import Translate
+from acpeu_data.metrics import TOTAL
 
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f2937")
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -89,6 +90,18 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
                 mode="lines+markers",
                 line=dict(color=contract.TOPIC_COLOURS[topic], dash=DASHES[i % 6], width=2),
                 marker=dict(symbol=SYMBOLS[i % 6], size=5),
+                hovertemplate="%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>",
+            )
+        )
+    total = over_time[over_time["topic"] == TOTAL]
+    if len(total):
+        fig.add_trace(
+            go.Scatter(
+                x=total["month"],
+                y=total["cumulative"],
+                name=_("All requests"),
+                mode="lines",
+                line=dict(color="#1f2937", width=3),
                 hovertemplate="%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>",
             )
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from acpeu_data import contract, geo, i18n
+from acpeu_data import contract, geo, i18n, metrics
 from acpeu_data.i18n import Translate
 
 CountryName = Callable[[str], str]
@@ -43,7 +43,8 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     wide = over_time.pivot_table(
         index="month", columns="topic", values="cumulative", aggfunc="max", observed=True
     )
-    wide = wide.rename(columns=_labels(contract.TOPICS, _))
+    labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
+    wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")
     return wide.reset_index(names=_("Month"))
 
