@@ -36,6 +36,13 @@ REGION_WIDGET = "w_region"
 EMPTY_PAGE = (
     f"import streamlit as st\nst.multiselect('Region', list('abcdefgh'), key='{REGION_WIDGET}')\n"
 )
+# The smallest page like the app's: one bar chart of five bars and its five-row table.
+CHART_PAGE = f"""{EMPTY_PAGE}import plotly.graph_objects as go
+fig = go.Figure(go.Bar(x=[3, 1, 4, 1, 5], y=list("abcde"), orientation="h"))
+fig.update_layout(title="Five bars", height=300)
+st.plotly_chart(fig)
+st.dataframe({{"label": list("abcde"), "value": [3, 1, 4, 1, 5]}}, hide_index=True)
+"""
 MB = 2**20
 
 
@@ -181,6 +188,7 @@ def measure(folder: Path, reps: int, timeout: float) -> dict:
         return result
     result["core"] = measure_core(ds, reps)
     result["empty_rerun_s"] = measure_script(EMPTY_PAGE, max(reps, 5), timeout)
+    result["chart_page_rerun_s"] = measure_script(CHART_PAGE, max(reps, 5), timeout)
     result["pages"] = {page: _page_or_error(page, reps, timeout) for page in PAGES}
     result["rss_after_pages_mb"] = _rss() / MB
     return result
