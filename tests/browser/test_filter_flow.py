@@ -103,7 +103,8 @@ def test_clicking_a_country_on_the_map_filters_the_requests_table(browsing, data
     assert app.wait_for_shapes("path.choroplethlocation", 41, within=chart) > 40
     app.click_country(iso3, chart)
 
-    assert query(app.page.url).get("country") == [iso3]
+    # The selection reruns the app, which then writes the filter into the URL.
+    app.page.wait_for_url(lambda url: query(url).get("country") == [iso3])
     assert app.chosen("Country") == [geo.country_name(iso3, "en")]
 
     app.go_to_page("Requests")
