@@ -74,6 +74,9 @@ def test_region_filter_sets_figures_survives_navigation_reload_and_sharing(
     assert query(app.page.url).get("region") == [REGION]
     app.go_to_page("Overview")
     expect_figures(app, caribbean)
+    # Navigation clears the query string; the app must write the filter back before a
+    # reload or a copied link can reproduce the view.
+    app.page.wait_for_url(lambda url: query(url).get("region") == [REGION])
 
     app.reload()
     assert app.chosen("Region") == [REGION]
