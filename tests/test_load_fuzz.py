@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
-from conftest import VALID_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import acpeu_data as ad
 
+# Not imported from conftest: tests/browser has a conftest of its own, so the name is ambiguous.
+VALID_DIR = Path(__file__).parent / "fixtures" / "valid"
 FILES = {p.name: p.read_bytes() for p in sorted(VALID_DIR.glob("*.csv"))}
 TRICKY = [
     "",
