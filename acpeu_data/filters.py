@@ -8,13 +8,14 @@ import itertools
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from acpeu_data import contract
+from acpeu_data.validate import N_
 
 # URL key -> Filters field, for the multi-valued fields.
 LIST_KEYS = {
@@ -29,6 +30,21 @@ DATE_KEYS = {"from": "date_from", "to": "date_to"}
 
 def _tuple(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(values)))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A value of a link that was dropped: an English template (the msgid) and its values."""
+
+    template: str
+    params: dict[str, str]
+
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        """Return the notice in the reader's language (English without a translate function)."""
+        return translate(self.template).format(**self.params)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,9 @@ class Filters:
         return {key: values for key, values in query.items() if values}
 
     @classmethod
-    def from_query(cls, params: Mapping[str, str | Sequence[str]], ds) -> tuple[Filters, list[str]]:
+    def from_query(
+        cls, params: Mapping[str, str | Sequence[str]], ds
+    ) -> tuple[Filters, list[Notice]]:
         """Return the filter a link describes and a notice for each value dropped as invalid."""
         valid = {
             "region": set(ds.countries["region"]),
@@ -74,24 +92,35 @@ class Filters:
             "requester_type": set(contract.REQUESTER_TYPES),
             "status": set(contract.STATUSES),
         }
-        what = {
-            "region": "a region in the data",
-            "country": "an ISO3 code of a country in the data",
-            "topic": "one of " + ", ".join(contract.TOPICS),
-            "requester_type": "one of " + ", ".join(contract.REQUESTER_TYPES),
-            "status": "one of " + ", ".join(contract.STATUSES),
+        expected = {
+            "region": N_("Ignored region '{value}' in the link: it is not a region in the data."),
+            "country": N_(
+                "Ignored country '{value}' in the link: it is not the ISO3 code of a country "
+                "in the data."
+            ),
+            "topic": N_("Ignored topic '{value}' in the link: expected one of {codes}."),
+            "requester_type": N_(
+                "Ignored requester type '{value}' in the link: expected one of {codes}."
+            ),
+            "status": N_("Ignored status '{value}' in the link: expected one of {codes}."),
         }
-        notices: list[str] = []
+        codes = {
+            "topic": contract.TOPICS,
+            "requester_type": contract.REQUESTER_TYPES,
+            "status": contract.STATUSES,
+        }
+        notices: list[Notice] = []
         fields: dict[str, object] = {}
         for key, name in LIST_KEYS.items():
             values = _values(params.get(key))
-            kept = [v for v in values if v in valid[key]]
+            fields[name] = tuple(v for v in values if v in valid[key])
             notices += [
-                f"Ignored {key.replace('_', ' ')} '{_shorten(v)}' in the link: expected {what[key]}."
+                Notice(
+                    expected[key], {"value": _shorten(v), "codes": ", ".join(codes.get(key, ()))}
+                )
                 for v in values
                 if v not in valid[key]
             ]
-            fields[name] = tuple(kept)
         for key, name in DATE_KEYS.items():
             values = _values(params.get(key))
             if not values:
@@ -100,11 +129,19 @@ class Filters:
                 fields[name] = dt.date.fromisoformat(values[-1])
             except ValueError:
                 notices.append(
-                    f"Ignored {key} '{_shorten(values[-1])}' in the link: expected a date as YYYY-MM-DD."
+                    Notice(
+                        N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
+                        {"key": key, "value": _shorten(values[-1])},
+                    )
                 )
         start, end = fields.get("date_from"), fields.get("date_to")
         if start and end and start > end:
-            notices.append(f"Ignored from '{start}' in the link: it is after to '{end}'.")
+            notices.append(
+                Notice(
+                    N_("Ignored from '{start}' in the link: it is after to '{end}'."),
+                    {"start": start.isoformat(), "end": end.isoformat()},
+                )
+            )
             fields["date_from"] = None
         return cls(**fields), notices
 

@@ -111,7 +111,7 @@ def _banners(page: Page) -> None:
         st.info(_("You are looking at the files you uploaded (this browser session only)."))
     for notice in sidebar.url_notices():
         # A notice quotes a value from the link, which anyone can write: shown literally.
-        st.warning(data.escape_markdown(_(notice)), icon=":material/link_off:")
+        st.warning(data.escape_markdown(notice.text(_)), icon=":material/link_off:")
     illustrative = sum(page.dataset.illustrative.values())
     if illustrative:
         st.caption(

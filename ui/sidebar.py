@@ -16,6 +16,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import contract, geo, i18n
+from acpeu_data import filters as flt
 from acpeu_data.i18n import Translate
 
 FILTERS_KEY = "filters"
@@ -227,6 +228,6 @@ def render(ds: ad.Dataset, lang: str, page: str) -> ad.Filters:
     return filters
 
 
-def url_notices() -> list[str]:
+def url_notices() -> list[flt.Notice]:
     """Return the notices about values of the opening link that were dropped."""
     return st.session_state.get(NOTICES_KEY, [])
