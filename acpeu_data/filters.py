@@ -355,14 +355,16 @@ def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
     return _tuple(p["location"] for p in points if isinstance(p.get("location"), str))
 
 
-def describe_parts(f: Filters, ds) -> list[str]:
-    """Return the English pieces of the filter line: region names, country names and labels.
+def describe_parts(f: Filters, ds, country_name: Callable[[str], str] | None = None) -> list[str]:
+    """Return the pieces of the filter line: region names, country names and labels (English).
 
-    Dates are left to the caller, which formats them for the reader's language.
+    country_name gives a country's name in the reader's language (default: the data's names);
+    the other pieces are English msgids. Dates are left to the caller, which formats them.
     """
     names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
+    name_of = country_name or (lambda iso3: names.get(iso3, iso3))
     parts = list(f.regions)
-    parts += [names.get(c, c) for c in f.countries]
+    parts += [name_of(c) for c in f.countries]
     parts += [contract.TOPICS[t] for t in f.topics]
     parts += [contract.REQUESTER_TYPES[t] for t in f.requester_types]
     parts += [contract.STATUSES[s] for s in f.statuses]

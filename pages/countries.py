@@ -88,5 +88,5 @@ if len(page.filters.countries) == 1:
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))
 
-st.subheader(_("Requests per country"), anchor=False)
+st.header(_("Requests per country"), anchor=False)
 downloads(page, "requests", page.requests, key="country_requests")

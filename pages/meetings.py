@@ -28,7 +28,7 @@ chart(
     geo=True,
 )
 
-st.subheader(_("Meetings"), anchor=False)
+st.header(_("Meetings"), anchor=False)
 st.dataframe(
     tables.meetings_for_display(
         meetings, metrics.participation_by_meeting(meetings, participation), _

@@ -85,7 +85,7 @@ with right:
         key="by_region",
     )
 
-st.subheader(_("Time from request to completion"), anchor=False)
+st.header(_("Time from request to completion"), anchor=False)
 times = metrics.completion_times(requests)
 summary = metrics.completion_summary(times)
 if summary.count:
@@ -110,7 +110,7 @@ if summary.count:
 else:
     st.info(_("No completed request matches the filter."))
 
-st.subheader(_("Sustainable Development Goal targets the requests touch"), anchor=False)
+st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
 sdg = metrics.sdg_targets(requests)
 st.dataframe(
     tables.numbers(

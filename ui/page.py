@@ -10,7 +10,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import i18n
+from acpeu_data import geo, i18n
 from acpeu_data.i18n import Translate
 from ui import data, sidebar
 
@@ -74,7 +74,10 @@ def filter_line(page: Page) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
     _ = page._
     f = page.filters
-    parts = [_(part) for part in flt.describe_parts(f, page.dataset)]
+    country = lambda iso3: geo.country_name(iso3, page.lang)  # noqa: E731
+    labels = flt.describe_parts(f, page.dataset, country_name=country)
+    countries = {country(c) for c in f.countries}
+    parts = [part if part in countries else _(part) for part in labels]
     if f.date_from and f.date_to:
         parts.append(
             _("{start} to {end}").format(start=page.date(f.date_from), end=page.date(f.date_to))
