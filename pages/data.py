@@ -63,7 +63,7 @@ def forget_problems() -> None:
 
 
 if state.problems:
-    st.subheader(_("Problems in the data folder"), anchor=False)
+    st.header(_("Problems in the data folder"), anchor=False)
     st.text(state.failed_origin)
     st.write(
         _(
@@ -73,7 +73,7 @@ if state.problems:
     )
     show_problems(state.problems, "folder")
 
-st.subheader(_("Data in use"), anchor=False)
+st.header(_("Data in use"), anchor=False)
 if state.is_upload:
     st.write(_("Your uploaded files (this browser session only; nothing is saved on the server)."))
     st.button(back_label(), on_click=ui_data.forget_upload, icon=":material/undo:", key="back")
@@ -84,14 +84,14 @@ else:
     st.text(ds.origin)
 st.dataframe(tables.files_for_display(ds, _, page.lang), hide_index=True, width="stretch")
 
-st.subheader(_("Where the records come from"), anchor=False)
+st.header(_("Where the records come from"), anchor=False)
 st.dataframe(tables.sources_for_display(ds, _), hide_index=True, width="stretch")
 
 if ds.warnings:
-    st.subheader(_("Warnings (the data is used, but have a look)"), anchor=False)
+    st.header(_("Warnings (the data is used, but have a look)"), anchor=False)
     show_problems(ds.warnings, "warnings", warnings=True)
 
-st.subheader(_("Bring your own data"), anchor=False)
+st.header(_("Bring your own data"), anchor=False)
 st.write(
     _(
         "Upload the five tables as CSV files, or one Excel workbook with a sheet per table, "
