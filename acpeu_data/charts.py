@@ -131,22 +131,24 @@ def _geo_layout(fig: go.Figure, title: str, height: int = 560) -> go.Figure:
         projection_rotation_lon=60,
         lataxis_range=[-50, 62],
     )
-    return _layout(fig, title, height=height, dragmode=False)
+    return _layout(fig, title, height=height)
 
 
-def requests_map(by_country: pd.DataFrame, _: Translate) -> go.Figure:
+def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> go.Figure:
     """Return the world map of requests per ACP country, with regional-organisation requests apart.
 
     Country shapes show direct requests (the country requested, or was named as beneficiary);
     open diamonds show requests of regional organisations counted for their member states.
     """
-    hover = "%{customdata[0]}<br>" + _("Direct requests") + ": %{z}<extra></extra>"
+    # customdata starts with the ISO3 code on every trace: a click on a marker reports no
+    # `location`, so the click-to-filter reads the code from there.
+    hover = "%{customdata[1]}<br>" + _("Direct requests") + ": %{z}<extra></extra>"
     fig = go.Figure(
         go.Choropleth(
             locations=by_country["iso3"],
             locationmode="ISO-3",
             z=by_country["direct"],
-            customdata=by_country[["name"]],
+            customdata=by_country[["iso3", "name"]],
             colorscale=SEQUENTIAL,
             zmin=0,
             marker=dict(line=dict(color=ACP_FRAME, width=0.8)),
@@ -168,15 +170,18 @@ def requests_map(by_country: pd.DataFrame, _: Translate) -> go.Figure:
                     color="#b45309",
                     line=dict(width=2),
                 ),
-                customdata=via[["name", "via_regional_organisation"]],
-                hovertemplate="%{customdata[0]}<br>"
+                customdata=via[["iso3", "name", "via_regional_organisation"]],
+                hovertemplate="%{customdata[1]}<br>"
                 + _("Requests of its regional organisations")
-                + ": %{customdata[1]}<extra></extra>",
+                + ": %{customdata[2]}<extra></extra>",
                 name=_("Requests of a regional organisation (member states)"),
             )
         )
     fig = _geo_layout(fig, _("Requests per ACP country"))
     fig.update_layout(showlegend=True, legend=dict(y=-0.02))
+    if fit:
+        # Zoom to the countries shown (e.g. one region), whose small islands vanish at world scale.
+        fig.update_geos(fitbounds="locations", lataxis_range=None)
     return fig
 
 

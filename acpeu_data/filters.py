@@ -351,8 +351,19 @@ def filter_participation(ds, f: Filters) -> pd.DataFrame:
 
 
 def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
-    """Return the ISO3 codes of the countries clicked on a map (Plotly selection points)."""
-    return _tuple(p["location"] for p in points if isinstance(p.get("location"), str))
+    """Return the ISO3 codes of the countries clicked on a map (Plotly selection points).
+
+    A shape reports its `location`; a marker reports none, so its code is read from the
+    first item of its customdata (the maps put the ISO3 code there).
+    """
+    codes = []
+    for point in points:
+        location = point.get("location")
+        custom = point.get("customdata") or [None]
+        code = location if isinstance(location, str) else custom[0]
+        if isinstance(code, str) and len(code) == 3 and code.isupper():
+            codes.append(code)
+    return _tuple(codes)
 
 
 def describe_parts(f: Filters, ds, country_name: Callable[[str], str] | None = None) -> list[str]:

@@ -174,3 +174,10 @@ def meetings_for_display(
             "source": meetings["source"],
         }
     )
+
+
+def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFrame:
+    """Return the per-country counts to map: names in the reader's language, chosen regions only."""
+    if regions:
+        by_country = by_country[by_country["region"].isin(regions)]
+    return by_country.assign(name=by_country["iso3"].map(lambda c: geo.country_name(c, lang)))

@@ -21,9 +21,8 @@ def _select_clicked_countries() -> None:
 
 page = ui_page.setup("Countries")
 _ = page._
-by_country = metrics.requests_by_country(page.dataset, page.requests)
-by_country = by_country.assign(
-    name=by_country["iso3"].map(lambda c: geo.country_name(c, page.lang))
+by_country = tables.countries_for_map(
+    metrics.requests_by_country(page.dataset, page.requests), page.filters.regions, page.lang
 )
 
 st.caption(
@@ -34,7 +33,7 @@ st.caption(
 )
 chart(
     page,
-    charts.requests_map(by_country, _),
+    charts.requests_map(by_country, _, fit=bool(page.filters.regions)),
     tables.numbers(
         by_country,
         {

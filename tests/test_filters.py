@@ -261,6 +261,12 @@ def test_countries_from_selection():
     assert countries_from_selection([]) == ()
 
 
+def test_a_click_on_a_map_marker_reads_the_code_from_its_customdata():
+    marker = {"curve_number": 1, "location": None, "customdata": ["SDN", "Sudan", 1]}
+    not_a_code = {"location": None, "customdata": ["Sudan"]}
+    assert countries_from_selection([marker, not_a_code]) == ("SDN",)
+
+
 def test_describe():
     f = Filters(
         regions=("Caribbean",),
