@@ -121,6 +121,9 @@ def first_title(app) -> str:
 
 def problem_rows(app) -> list[dict[str, str]]:
     """Every row of every File/Row/Column/Value/Problem table on the page."""
+    # The grid component loads after the script has finished: wait for the tables to exist.
+    grids = app.page.get_by_test_id("stDataFrame").locator('table[role="grid"]')
+    expect(grids.first).to_be_attached(timeout=30_000)
     found = []
     for frame in app.page.get_by_test_id("stDataFrame").all():
         header, rows = app.table(frame)
