@@ -63,12 +63,13 @@ def test_every_page_warns_and_falls_back_to_the_bundled_data(browsing):
 def test_data_page_lists_file_row_and_column_of_each_problem(browsing, broken):
     _, date_row, country_row = broken
     app = browsing.open("/data")
-
-    problems = next(
-        frame
-        for frame in app.page.get_by_test_id("stDataFrame").all()
-        if {"File", "Row", "Column", "Value", "Problem"} <= set(app.table(frame)[0])
+    # The grids are drawn a moment after the script reports idle: wait for the problems' one.
+    problems = (
+        app.page.get_by_test_id("stDataFrame")
+        .filter(has=app.page.locator('th:has-text("Problem")'))
+        .first
     )
+    problems.locator('table[role="grid"]').wait_for(state="attached")
     header, rows = app.table(problems)
     located = {
         (row[header.index("File")], row[header.index("Row")], row[header.index("Column")]): row
