@@ -7,6 +7,8 @@ never the only carrier of meaning (values are printed on bars, lines differ in d
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,6 +21,15 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
 SEQUENTIAL = [[0.0, "#f1f5f9"], [0.001, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 ACP_FRAME = "#334155"
+
+
+def plain(values):
+    """Return data text with <, > and & escaped: Plotly reads them as markup (bold, links)."""
+    if isinstance(values, pd.DataFrame):
+        return values.apply(plain)
+    if isinstance(values, pd.Series):
+        return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
+    return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
 def _layout(fig: go.Figure, title: str, **extra) -> go.Figure:
@@ -56,7 +67,7 @@ def bar(
     fig = go.Figure(
         go.Bar(
             x=frame[value],
-            y=frame[label],
+            y=plain(frame[label]),
             orientation="h",
             marker=dict(color=colours, line=dict(color="#1f2937", width=0.5)),
             text=frame[value],
@@ -148,7 +159,7 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
             locations=by_country["iso3"],
             locationmode="ISO-3",
             z=by_country["direct"],
-            customdata=by_country[["iso3", "name"]],
+            customdata=plain(by_country[["iso3", "name"]]),
             colorscale=SEQUENTIAL,
             zmin=0,
             marker=dict(line=dict(color=ACP_FRAME, width=0.8)),
@@ -170,7 +181,7 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
                     color="#b45309",
                     line=dict(width=2),
                 ),
-                customdata=via[["iso3", "name", "via_regional_organisation"]],
+                customdata=plain(via[["iso3", "name", "via_regional_organisation"]]),
                 hovertemplate="%{customdata[1]}<br>"
                 + _("Requests of its regional organisations")
                 + ": %{customdata[2]}<extra></extra>",
@@ -209,7 +220,7 @@ def meetings_map(meetings: pd.DataFrame, links: pd.DataFrame, _: Translate) -> g
             lat=meetings["lat"],
             lon=meetings["lon"],
             mode="markers+text",
-            text=meetings["city"],
+            text=plain(meetings["city"]),
             textposition="top center",
             marker=dict(
                 size=10 + size.pow(0.5) * 2.2,
@@ -217,7 +228,7 @@ def meetings_map(meetings: pd.DataFrame, links: pd.DataFrame, _: Translate) -> g
                 opacity=0.85,
                 line=dict(color="white", width=1),
             ),
-            customdata=meetings[["title", "participants"]],
+            customdata=plain(meetings[["title", "participants"]]),
             hovertemplate="%{customdata[0]}<br>"
             + _("Participants")
             + ": %{customdata[1]}<extra></extra>",
@@ -248,8 +259,8 @@ def stacked_bar(
         fig.add_trace(
             go.Bar(
                 x=rows[value],
-                y=rows[category],
-                name=str(name),
+                y=plain(rows[category]),
+                name=plain(str(name)),
                 orientation="h",
                 marker=dict(
                     color=colours.get(name, "#999999"),
