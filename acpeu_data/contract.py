@@ -87,7 +87,11 @@ FORMULA_ESCAPE = "'"
 
 # --- limits (a file beyond them is refused with a clear message, never half-read) -------------
 
+# An upload travels through the browser and is held in memory per session: kept small. A data
+# folder on the server is the operator's choice (ACPEU_DATA_DIR), so it may be as large as a
+# programme of a million requests (requests.csv about 150 MB).
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FOLDER_FILE_BYTES = 1024 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000

@@ -158,9 +158,9 @@ def load_files(files: dict[str, bytes]) -> Dataset:
 # --- collecting the sources ---------------------------------------------------------------------
 
 
-def _too_large(label: str, size: int) -> Problem | None:
-    if size > contract.MAX_FILE_BYTES:
-        limit = contract.MAX_FILE_BYTES // 2**20
+def _too_large(label: str, size: int, limit_bytes: int) -> Problem | None:
+    if size > limit_bytes:
+        limit = limit_bytes // 2**20
         return make(
             label, None, None, None, "larger than {limit} MB: too large to read", limit=limit
         )
@@ -177,7 +177,7 @@ def _read_source(file: Path) -> tuple[_Source | None, Problem | None]:
         message = N_("expected a folder of CSV files or an Excel workbook ({workbook})")
         return None, make(file.name, None, None, None, message, workbook=contract.WORKBOOK_NAME)
     stat = file.stat()
-    problem = _too_large(file.name, stat.st_size)
+    problem = _too_large(file.name, stat.st_size, contract.MAX_FOLDER_FILE_BYTES)
     if problem is not None:
         return None, problem
     modified = dt.datetime.fromtimestamp(stat.st_mtime)
@@ -191,7 +191,7 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
     for name, data in files.items():
         base = PurePath(name.replace("\\", "/")).name
         lower = base.lower()
-        problem = _too_large(base, len(data))
+        problem = _too_large(base, len(data), contract.MAX_FILE_BYTES)
         if problem is not None:
             problems.append(problem)
         elif lower.endswith(EXCEL_SUFFIXES):

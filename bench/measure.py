@@ -203,17 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per AppTest run")
     parser.add_argument("--json", type=Path, required=True)
-    parser.add_argument(
-        "--max-file-mb",
-        type=int,
-        default=None,
-        help="raise the loader's per-file limit in this process (to measure folders beyond it)",
-    )
     args = parser.parse_args(argv)
-    if args.max_file_mb is not None:
-        from acpeu_data import contract
-
-        contract.MAX_FILE_BYTES = max(contract.MAX_FILE_BYTES, args.max_file_mb * MB)
     figures = measure(args.folder.resolve(), args.reps, args.timeout)
     args.json.write_text(json.dumps(figures, indent=1))
 

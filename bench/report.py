@@ -145,20 +145,6 @@ def _number(value: float | None, form: str, scale: float = 1) -> str:
     return "—" if value is None else form.format(value * scale)
 
 
-def _lifted_notes(sizes: dict) -> list[str]:
-    notes = []
-    for size, figures in sizes.items():
-        lifted = figures.get("file_limit_lifted")
-        if lifted:
-            notes.append(
-                f"At {_size(size)} requests the largest file is {lifted['largest_file_mb']} MB: "
-                f"the loader as shipped refuses files over {lifted['limit_mb']} MB "
-                "(contract.MAX_FILE_BYTES), so this size was measured with that limit raised "
-                "in the measuring process only."
-            )
-    return [*notes, ""] if notes else []
-
-
 def markdown(results: dict) -> str:
     """Return the whole report: one table per question, targets marked ✓ (met) or ✗ (missed)."""
     sizes, machine = results["sizes"], results["machine"]
@@ -172,7 +158,6 @@ def markdown(results: dict) -> str:
         "",
         "## Loading (first load, then through the UI's st.cache_resource)",
         "",
-        *_lifted_notes(sizes),
         *_table(
             [
                 "requests",

@@ -40,7 +40,6 @@ BROWSER_SIZES = ["bundled", "100000"]
 REPS = {"bundled": 5, "10000": 3, "100000": 3, "1000000": 1}
 SEED = 0
 WORKER_TIMEOUT = 900
-MB = 2**20
 
 
 def _stamp() -> str:
@@ -66,26 +65,12 @@ def data_folder(size: str) -> Path:
     return folder
 
 
-def _largest_file_mb(folder: Path) -> int:
-    return max(p.stat().st_size for p in folder.glob("*.csv")) // MB + 1
-
-
 def measure_size(folder: Path, reps: int) -> dict:
-    """Run bench/measure.py on a folder in a fresh process; return its figures or the error.
-
-    A folder with a file beyond the loader's per-file limit (contract.MAX_FILE_BYTES) is
-    measured with the limit raised in that process only, and the figures say so.
-    """
-    from acpeu_data import contract
-
-    largest = _largest_file_mb(folder)
-    lifted = largest * MB > contract.MAX_FILE_BYTES
+    """Run bench/measure.py on a folder in a fresh process; return its figures or the error."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "figures.json"
         command = [sys.executable, str(HERE / "measure.py"), "--folder", str(folder)]
         command += ["--reps", str(reps), "--json", str(out)]
-        if lifted:
-            command += ["--max-file-mb", str(largest)]
         try:
             done = subprocess.run(
                 command, cwd=ROOT, capture_output=True, text=True, timeout=WORKER_TIMEOUT
@@ -94,13 +79,7 @@ def measure_size(folder: Path, reps: int) -> dict:
             return {"error": f"took longer than {WORKER_TIMEOUT} s"}
         if done.returncode != 0 or not out.exists():
             return {"error": done.stderr.strip().splitlines()[-1:] or ["no output"]}
-        figures = json.loads(out.read_text())
-    if lifted:
-        figures["file_limit_lifted"] = {
-            "limit_mb": contract.MAX_FILE_BYTES // MB,
-            "largest_file_mb": largest,
-        }
-    return figures
+        return json.loads(out.read_text())
 
 
 def measure_in_browser(folder: Path, sessions: int) -> dict:

@@ -116,6 +116,7 @@ def test_derived_columns_never_collide_with_contract_columns():
 def test_documented_limits_are_the_enforced_ones():
     text = DOC.read_text(encoding="utf-8")
     assert f"at most {contract.MAX_FILE_BYTES // 2**20} MB per file" in text
+    assert f"files of up to {contract.MAX_FOLDER_FILE_BYTES // 2**20:,} MB" in text
     assert f"{contract.MAX_UPLOAD_BYTES // 2**20} MB per upload" in text
     assert f"{contract.MAX_ROWS:,} rows" in text
     assert f"{contract.MAX_CELL_CHARS:,} characters per cell" in text

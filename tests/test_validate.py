@@ -194,9 +194,20 @@ def test_odd_but_valid_data_loads_with_warnings(data_copy):
 # --- limits (issue 5) -------------------------------------------------------------------------
 
 
-def test_file_too_large(data_copy, monkeypatch):
-    monkeypatch.setattr(contract, "MAX_FILE_BYTES", 100)
+def test_folder_file_too_large(data_copy, monkeypatch):
+    monkeypatch.setattr(contract, "MAX_FOLDER_FILE_BYTES", 100)
     assert "too large" in find(problems_of(data_copy.path), "requests.csv", None, None).message
+
+
+def test_uploaded_file_has_the_smaller_limit(data_copy, monkeypatch):
+    # The same files load from the folder, but an upload of them is refused file by file.
+    size = (data_copy.path / "requests.csv").stat().st_size
+    monkeypatch.setattr(contract, "MAX_FILE_BYTES", size - 1)
+    assert len(ad.load(data_copy.path).requests)
+    with pytest.raises(ad.DataError) as caught:
+        ad.load_files(data_copy.as_upload())
+    refused = [p for p in caught.value.problems if "too large" in p.message]
+    assert [p.file for p in refused] == ["requests.csv"]
 
 
 def test_too_many_rows(data_copy, monkeypatch):
