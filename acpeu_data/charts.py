@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -196,31 +197,32 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
     return fig
 
 
-def meetings_map(meetings: pd.DataFrame, links: pd.DataFrame, _: Translate) -> go.Figure:
+def meetings_map(venues: pd.DataFrame, links: pd.DataFrame, _: Translate) -> go.Figure:
     """Return the map of meeting venues (size = participants) with lines from delegations."""
     fig = go.Figure()
     if len(links):
-        lats, lons = [], []
-        for row in links.itertuples(index=False):
-            lats += [row.from_lat, row.to_lat, None]
-            lons += [row.from_lon, row.to_lon, None]
+        # One trace for all lines: None breaks the line between two delegations.
+        lats = np.column_stack([links["from_lat"], links["to_lat"], np.full(len(links), None)])
+        lons = np.column_stack([links["from_lon"], links["to_lon"], np.full(len(links), None)])
         fig.add_trace(
             go.Scattergeo(
-                lat=lats,
-                lon=lons,
+                lat=lats.ravel().tolist(),
+                lon=lons.ravel().tolist(),
                 mode="lines",
                 line=dict(width=1, color="rgba(71, 85, 105, 0.35)"),
                 hoverinfo="skip",
                 name=_("Delegations travelling to a meeting"),
             )
         )
-    size = meetings["participants"].fillna(0)
+    size = venues["participants"].fillna(0)
+    # A venue of one meeting is named by its title; one of several by its city.
+    names = venues["title"].where(venues["title"] != "", venues["city"])
     fig.add_trace(
         go.Scattergeo(
-            lat=meetings["lat"],
-            lon=meetings["lon"],
+            lat=venues["lat"],
+            lon=venues["lon"],
             mode="markers+text",
-            text=plain(meetings["city"]),
+            text=plain(venues["city"]),
             textposition="top center",
             marker=dict(
                 size=10 + size.pow(0.5) * 2.2,
@@ -228,10 +230,12 @@ def meetings_map(meetings: pd.DataFrame, links: pd.DataFrame, _: Translate) -> g
                 opacity=0.85,
                 line=dict(color="white", width=1),
             ),
-            customdata=plain(meetings[["title", "participants"]]),
+            customdata=np.column_stack([plain(names), venues["meetings"], venues["participants"]]),
             hovertemplate="%{customdata[0]}<br>"
+            + _("Meetings")
+            + ": %{customdata[1]}<br>"
             + _("Participants")
-            + ": %{customdata[1]}<extra></extra>",
+            + ": %{customdata[2]}<extra></extra>",
             name=_("Meeting venue (size: participants)"),
         )
     )
@@ -281,14 +285,17 @@ def stacked_bar(
     )
 
 
-def histogram(values: pd.Series, *, title: str, value_title: str, count_title: str) -> go.Figure:
-    """Return a histogram of a numeric series (e.g. days from received to completed)."""
+def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> go.Figure:
+    """Return counts per range of values (metrics.completion_bins) as touching bars."""
+    width = bins["to_days"] - bins["from_days"] + 1
     fig = go.Figure(
-        go.Histogram(
-            x=values,
-            nbinsx=20,
+        go.Bar(
+            x=bins["from_days"] + width / 2,
+            y=bins["requests"],
+            width=width,
+            customdata=np.column_stack([bins["from_days"], bins["to_days"]]),
             marker=dict(color="#0072B2", line=dict(color="white", width=1)),
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertemplate="%{customdata[0]}–%{customdata[1]}: %{y}<extra></extra>",
         )
     )
     return _layout(
@@ -298,5 +305,5 @@ def histogram(values: pd.Series, *, title: str, value_title: str, count_title: s
         xaxis=dict(title=value_title, gridcolor="#e5e7eb"),
         yaxis=dict(title=count_title, gridcolor="#e5e7eb"),
         showlegend=False,
-        bargap=0.05,
+        bargap=0,
     )

@@ -184,6 +184,24 @@ def completion_summary(times: pd.DataFrame) -> CompletionSummary:
     return CompletionSummary(len(days), float(days.median()), float(days.mean()))
 
 
+def completion_bins(times: pd.DataFrame, bins: int = 20) -> pd.DataFrame:
+    """Return the completed requests counted in (at most `bins`) equal ranges of days.
+
+    The chart gets these counts, not one value per request: a million requests stay a few bars.
+    """
+    days = times["days"].to_numpy()
+    if not len(days):
+        empty = pd.DataFrame({"from_days": [], "to_days": [], "requests": []}, dtype="int64")
+        return empty.assign(label=pd.Series(dtype=object))
+    low, high = int(days.min()), int(days.max())
+    width = max(1, -(-(high - low + 1) // bins))  # ceiling division
+    starts = np.arange(low, high + 1, width)
+    counts = np.bincount((days - low) // width, minlength=len(starts))
+    ends = starts + width - 1
+    labels = [f"{a}–{b}" for a, b in zip(starts, ends, strict=True)]
+    return pd.DataFrame({"from_days": starts, "to_days": ends, "requests": counts, "label": labels})
+
+
 def sdg_targets(requests: pd.DataFrame) -> pd.DataFrame:
     """Return each SDG target the topics touch with the number of requests that touch it."""
     targets = dict.fromkeys(t for ts in contract.SDG_TARGETS.values() for t in ts)
@@ -234,6 +252,19 @@ def participation_by_region(meetings: pd.DataFrame, participation: pd.DataFrame)
     return ordered.merge(per, on="meeting_id")[["meeting_id", "title", "region", "participants"]]
 
 
+# Bars on the per-meeting chart: beyond this many meetings it shows the largest ones only.
+MAX_CHART_MEETINGS = 30
+
+
+def largest_meetings(per_region: pd.DataFrame, limit: int = MAX_CHART_MEETINGS) -> pd.DataFrame:
+    """Return the rows of participation_by_region for its `limit` largest meetings, in date order."""
+    totals = per_region.groupby("meeting_id", observed=True, sort=False)["participants"].sum()
+    if len(totals) <= limit:
+        return per_region
+    keep = totals.nlargest(limit, keep="first").index
+    return per_region[per_region["meeting_id"].isin(keep)]
+
+
 def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFrame:
     """Return participants per stakeholder type (every type, zeros included)."""
     sums = participation.groupby("stakeholder_type", observed=True)["participants"].sum()
@@ -266,30 +297,63 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
     )
 
 
-def meeting_links(meetings: pd.DataFrame, participation: pd.DataFrame, ds=None) -> pd.DataFrame:
-    """Return one line per meeting and delegation country: from its centroid to the venue."""
-    columns = [
-        "meeting_id",
-        "from_iso3",
-        "from_lat",
-        "from_lon",
-        "to_lat",
-        "to_lon",
-        "participants",
-    ]
+# Lines on the meetings map: the largest flows only. A portfolio of thousands of meetings would
+# draw tens of thousands of lines, hide the venues under them and weigh megabytes per rerun.
+MAX_LINKS = 300
+
+
+def meeting_links(
+    meetings: pd.DataFrame, participation: pd.DataFrame, ds=None, limit: int = MAX_LINKS
+) -> pd.DataFrame:
+    """Return one line per delegation country and venue, from the country's centroid to the venue.
+
+    Participants are summed over the meetings held there; the `limit` largest lines come first
+    and the rest are left out. Delegations from the venue's own country draw no line.
+    """
+    columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
     rows = participation[
         participation["meeting_id"].isin(meetings["meeting_id"])
         & (participation["country_iso3"].fillna("") != "")
     ]
     per = rows.groupby(["meeting_id", "country_iso3"], observed=True)["participants"].sum()
     per = per.reset_index().rename(columns={"country_iso3": "from_iso3"})
-    points = {iso3: geo.centroid(iso3) for iso3 in per["from_iso3"].unique()}
-    per["from_lat"] = per["from_iso3"].map(lambda c: (points[c] or (np.nan, np.nan))[0])
-    per["from_lon"] = per["from_iso3"].map(lambda c: (points[c] or (np.nan, np.nan))[1])
     venues = meetings.set_index("meeting_id")[["lat", "lon", "country_iso3"]]
     per = per.join(venues, on="meeting_id").rename(columns={"lat": "to_lat", "lon": "to_lon"})
-    per = per[per["from_iso3"] != per["country_iso3"]].dropna(subset=["from_lat", "to_lat"])
+    per = per[per["from_iso3"].astype(str) != per["country_iso3"].astype(str)]
+    per = (
+        per.groupby(["from_iso3", "to_lat", "to_lon"], observed=True, sort=False)["participants"]
+        .sum()
+        .reset_index()
+        .sort_values("participants", ascending=False, kind="stable")
+        .head(limit)
+    )
+    points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in per["from_iso3"].unique()}
+    per["from_lat"] = [points[c][0] for c in per["from_iso3"]]
+    per["from_lon"] = [points[c][1] for c in per["from_iso3"]]
+    per = per.dropna(subset=["from_lat", "to_lat"])
+    per["from_iso3"] = per["from_iso3"].astype(str)
     return per[columns].reset_index(drop=True)
+
+
+def venues(meetings: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per venue (city and place): its meetings and their participants, largest first.
+
+    `title` is the meeting's title where the venue held one meeting, else empty.
+    """
+    keys = ["city", "country_name", "lat", "lon"]
+    located = meetings.dropna(subset=["lat", "lon"])
+    out = (
+        located.groupby(keys, observed=True, sort=False)
+        .agg(
+            meetings=("meeting_id", "size"),
+            participants=("participants", "sum"),
+            title=("title", "first"),
+        )
+        .reset_index()
+    )
+    out["title"] = out["title"].where(out["meetings"] == 1, "")
+    out = out.sort_values("participants", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
 
 
 @dataclass(frozen=True)

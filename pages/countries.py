@@ -5,7 +5,7 @@ import streamlit as st
 from acpeu_data import charts, filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import chart, downloads
+from ui.widgets import chart, downloads, table
 
 MAP_KEY = "country_map"
 
@@ -59,15 +59,11 @@ if len(page.filters.countries) == 1:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
-        st.dataframe(
-            tables.requests_for_display(profile.requests, _, page.lang),
-            hide_index=True,
-            width="stretch",
-        )
+        table(page, tables.requests_for_display(profile.requests, _, page.lang))
         st.subheader(_("Topics"), anchor=False)
-        st.dataframe(
+        table(
+            page,
             tables.numbers(profile.topics, {"label": _("Topic"), "requests": _("Requests")}, _),
-            hide_index=True,
         )
     with right:
         st.subheader(_("Meetings its delegations attended"), anchor=False)
@@ -76,13 +72,12 @@ if len(page.filters.countries) == 1:
                 _("No delegation from {country} in the meetings that match.").format(country=name)
             )
         else:
-            st.dataframe(
+            table(
+                page,
                 tables.numbers(
                     profile.meetings,
                     {"title": _("Meeting"), "city": _("City"), "participants": _("Participants")},
                 ),
-                hide_index=True,
-                width="stretch",
             )
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))

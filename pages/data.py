@@ -11,6 +11,7 @@ import streamlit as st
 from acpeu_data import contract, i18n, tables, templates
 from ui import data as ui_data
 from ui import page as ui_page
+from ui.widgets import table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +47,7 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
             file=ui_data.escape_markdown(file), count=page.number(len(found))
         )
         with st.expander(label, expanded=True, icon=":material/description:"):
-            st.dataframe(tables.problems_for_display(found, _), hide_index=True, width="stretch")
+            table(page, tables.problems_for_display(found, _))
 
 
 def back_label() -> str:

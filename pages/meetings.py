@@ -4,23 +4,22 @@ import streamlit as st
 
 from acpeu_data import charts, contract, metrics, tables
 from ui import page as ui_page
-from ui.widgets import bar_chart, chart, downloads
+from ui.widgets import bar_chart, chart, downloads, table
 
 page = ui_page.setup("Meetings")
 _ = page._
 meetings, participation = page.meetings, page.participation
 
-links = metrics.meeting_links(meetings, participation, page.dataset)
+venues = metrics.venues(meetings)
 chart(
     page,
-    charts.meetings_map(meetings, links, _),
+    charts.meetings_map(venues, metrics.meeting_links(meetings, participation), _),
     tables.numbers(
-        meetings,
+        venues,
         {
-            "title": _("Meeting"),
             "city": _("City"),
             "country_name": _("Country"),
-            "start_date": _("Start"),
+            "meetings": _("Meetings"),
             "participants": _("Participants"),
         },
     ),
@@ -29,12 +28,11 @@ chart(
 )
 
 st.header(_("Meetings"), anchor=False)
-st.dataframe(
+table(
+    page,
     tables.meetings_for_display(
         meetings, metrics.participation_by_meeting(meetings, participation), _
     ),
-    hide_index=True,
-    width="stretch",
     column_config={
         "start_date": st.column_config.DateColumn(_("Start"), format="YYYY-MM-DD"),
         "end_date": st.column_config.DateColumn(_("End"), format="YYYY-MM-DD"),
@@ -51,14 +49,24 @@ downloads(page, "meetings", meetings, key="meetings")
 
 regions = [*dict.fromkeys(page.dataset.countries["region"]), contract.NON_ACP]
 by_region = metrics.participation_by_region(meetings, participation)
+shown = metrics.largest_meetings(by_region)
+if len(shown) == len(by_region):
+    title = _("Participants per meeting, by region of the delegation")
+else:
+    title = _(
+        "Participants in the {shown} largest of {count} meetings, by region of the delegation"
+    ).format(
+        shown=page.number(shown["meeting_id"].nunique()),
+        count=page.number(by_region["meeting_id"].nunique()),
+    )
 chart(
     page,
     charts.stacked_bar(
-        by_region.assign(series=by_region["region"].map(_)),
+        shown.assign(series=shown["region"].map(_)),
         category="title",
         series="series",
         value="participants",
-        title=_("Participants per meeting, by region of the delegation"),
+        title=title,
         colours={_(r): c for r, c in charts.region_colours(regions).items()},
         value_title=_("Participants"),
     ),

@@ -4,16 +4,15 @@ import streamlit as st
 
 from acpeu_data import charts, contract, metrics, tables
 from ui import page as ui_page
-from ui.widgets import bar_chart, chart, downloads
+from ui.widgets import bar_chart, chart, downloads, table
 
 page = ui_page.setup("Requests")
 _ = page._
 requests = page.requests
 
-st.dataframe(
+table(
+    page,
     tables.requests_for_display(requests, _, page.lang),
-    hide_index=True,
-    width="stretch",
     column_config={
         "request_id": st.column_config.TextColumn(_("Request")),
         "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
@@ -93,18 +92,16 @@ if summary.count:
     cols[0].metric(_("Completed requests"), page.number(summary.count))
     cols[1].metric(_("Median days to complete"), page.number(summary.median))
     cols[2].metric(_("Average days to complete"), page.number(summary.mean))
+    bins = metrics.completion_bins(times)
     chart(
         page,
         charts.histogram(
-            times["days"],
+            bins,
             title=_("Days from received to completed"),
             value_title=_("Days"),
             count_title=_("Requests"),
         ),
-        tables.numbers(
-            times,
-            {"request_id": _("Request"), "days": _("Days")},
-        ),
+        tables.numbers(bins, {"label": _("Days"), "requests": _("Requests")}),
         key="completion",
     )
 else:
@@ -112,13 +109,12 @@ else:
 
 st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
 sdg = metrics.sdg_targets(requests)
-st.dataframe(
+table(
+    page,
     tables.numbers(
         sdg,
         {"target": _("SDG target"), "description": _("Target"), "requests": _("Requests")},
         translate=_,
     ),
-    hide_index=True,
-    width="stretch",
 )
 st.caption(_(contract.SDG_SOURCE))

@@ -12,17 +12,18 @@ def test_data_text_is_escaped_before_plotly_reads_it_as_markup():
 
 
 def test_meetings_map_escapes_titles_and_cities():
-    meetings = pd.DataFrame(
+    venues = pd.DataFrame(
         {
             "lat": [1.0],
             "lon": [2.0],
             "city": ["<i>Suva</i>"],
             "title": ["<br>T"],
+            "meetings": [1],
             "participants": [5],
         }
     )
     links = pd.DataFrame(columns=["from_lat", "to_lat", "from_lon", "to_lon"])
-    fig = charts.meetings_map(meetings, links, str)
-    venues = fig.data[-1]
-    assert list(venues.text) == ["&lt;i&gt;Suva&lt;/i&gt;"]
-    assert venues.customdata[0][0] == "&lt;br&gt;T"
+    fig = charts.meetings_map(venues, links, str)
+    markers = fig.data[-1]
+    assert list(markers.text) == ["&lt;i&gt;Suva&lt;/i&gt;"]
+    assert markers.customdata[0][0] == "&lt;br&gt;T"

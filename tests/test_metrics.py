@@ -203,6 +203,18 @@ def test_participation_by_meeting():
     assert per.loc["M2", "women_share"] == pytest.approx(5 / 8)
 
 
+def test_completion_bins_count_every_completed_request_once():
+    times = pd.DataFrame({"days": [0, 1, 1, 5, 39, 40]})
+    bins = metrics.completion_bins(times, bins=4)
+    assert bins["requests"].sum() == len(times)
+    assert list(bins["from_days"]) == [0, 11, 22, 33]
+    assert list(bins["to_days"]) == [10, 21, 32, 43]
+    assert list(bins["requests"]) == [4, 0, 0, 2]
+    assert bins["label"].iloc[0] == "0–10"
+    assert metrics.completion_bins(times.iloc[:0]).empty
+    assert list(metrics.completion_bins(pd.DataFrame({"days": [7, 7]}))["requests"]) == [2]
+
+
 def test_participation_by_region():
     per = metrics.participation_by_region(MEET, PART)
     got = {(m, r): n for m, r, n in per[["meeting_id", "region", "participants"]].values}
@@ -215,6 +227,14 @@ def test_participation_by_region():
         ("M3", "West and Central Africa"): 2,
     }
     assert list(dict.fromkeys(per["meeting_id"])) == ["M1", "M2", "M3"]
+
+
+def test_largest_meetings_keep_date_order():
+    per = metrics.participation_by_region(MEET, PART)
+    assert metrics.largest_meetings(per).equals(per)
+    two = metrics.largest_meetings(per, limit=2)
+    # M1 has 16 participants, M2 8, M3 9: the two largest are M1 and M3, still in date order
+    assert list(dict.fromkeys(two["meeting_id"])) == ["M1", "M3"]
 
 
 def test_participation_by_stakeholder_type():
@@ -236,19 +256,45 @@ def test_women_share_counts_only_delegations_that_reported():
 
 def test_meeting_links_go_from_each_delegation_country_to_the_venue():
     links = metrics.meeting_links(MEET, PART, DS)
-    got = {(m, c): n for m, c, n in links[["meeting_id", "from_iso3", "participants"]].values}
+    got = dict(links[["from_iso3", "participants"]].values)
     # delegations from the venue's own country and those without a country draw no line
-    assert got == {("M1", "TTO"): 4, ("M2", "FJI"): 3, ("M3", "NGA"): 2}
+    assert got == {"TTO": 4, "FJI": 3, "NGA": 2}
+    assert list(links["participants"]) == sorted(links["participants"], reverse=True)
     row = links[links["from_iso3"] == "FJI"].iloc[0]
     assert (row["from_lat"], row["from_lon"]) == geo.centroid("FJI")
     m2 = MEET.set_index("meeting_id").loc["M2"]
     assert (row["to_lat"], row["to_lon"]) == (m2["lat"], m2["lon"])
 
 
+def test_meeting_links_keep_the_largest_flows():
+    links = metrics.meeting_links(MEET, PART, DS, limit=2)
+    assert list(links["from_iso3"]) == ["TTO", "FJI"]
+
+
+def test_meeting_links_sum_a_country_over_the_meetings_at_one_venue():
+    here = MEET.assign(lat=MEET["lat"].iloc[0], lon=MEET["lon"].iloc[0], country_iso3="BEL")
+    links = metrics.meeting_links(here, PART, DS)
+    came = PART[~PART["country_iso3"].fillna("").isin(["", "BEL"])]
+    expected = came.groupby("country_iso3", observed=True)["participants"].sum()
+    assert dict(links[["from_iso3", "participants"]].values) == expected.to_dict()
+
+
 def test_meeting_links_follow_the_filtered_meetings():
     f = Filters(regions=("Pacific",))
     links = metrics.meeting_links(MEET[MEET["meeting_id"] == "M2"], filter_participation(DS, f))
     assert list(links["from_iso3"]) == ["FJI"]
+
+
+def test_venues_sum_the_meetings_held_in_one_place():
+    twice = MEET.assign(city="Suva", country_name="Fiji", lat=-18.1, lon=178.4)
+    one = metrics.venues(twice)
+    assert one[["city", "meetings", "participants"]].values.tolist() == [
+        ["Suva", len(MEET), int(MEET["participants"].sum())]
+    ]
+    assert one.loc[0, "title"] == ""  # several meetings: named by the city
+    each = metrics.venues(MEET)
+    assert len(each) == MEET[["lat", "lon"]].dropna().drop_duplicates().shape[0]
+    assert set(each.loc[each["meetings"] == 1, "title"]) <= set(MEET["title"])
 
 
 def test_country_profile():

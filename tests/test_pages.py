@@ -160,7 +160,7 @@ def test_one_country_shows_its_profile():
     assert any("Guyana" in h.value for h in app.header)
 
 
-def test_meetings_page_maps_every_meeting():
+def test_meetings_page_maps_every_venue():
     app = run_app(page="pages/meetings.py")
     specs = plotly_specs(app)
     venues = [
@@ -169,4 +169,7 @@ def test_meetings_page_maps_every_meeting():
         for t in s["data"]
         if t["type"] == "scattergeo" and "markers" in t.get("mode", "")
     ]
-    assert array_length(venues[0]["lat"]) == len(ad.load().meetings)
+    meetings = ad.load().meetings
+    assert array_length(venues[0]["lat"]) == len(meetings.drop_duplicates(["city", "lat", "lon"]))
+    # customdata per venue: name, meetings held there, participants
+    assert sum(int(row[1]) for row in venues[0]["customdata"]) == len(meetings)

@@ -14,6 +14,21 @@ from ui.page import Page, filter_line
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
 GEO_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
 CHART_CONFIG = {"displaylogo": False}
+# Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
+# sorts it on the server (lazy=True); below it the whole table goes at once.
+LAZY_ROWS = 1_000
+
+
+def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
+    """Show a table; a large one loads as the reader scrolls, and says so."""
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, lazy=True)
+    if len(frame) > LAZY_ROWS:
+        st.caption(
+            page._(
+                "{rows} rows: more load as you scroll; sorting works on all of them. "
+                "The downloads hold every row."
+            ).format(rows=page.number(len(frame)))
+        )
 
 
 def chart(
@@ -36,7 +51,7 @@ def chart(
         **options,
     )
     with st.expander(page._("Numbers: {title}").format(title=title), icon=":material/table:"):
-        st.dataframe(numbers, hide_index=True, width="stretch")
+        table(page, numbers)
     return event
 
 
