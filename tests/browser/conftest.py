@@ -352,6 +352,9 @@ class StreamlitPage:
     def wait_until_idle(self, settle_ms: int = 300) -> None:
         """Wait until Streamlit is connected, not running the script, and nothing is stale.
 
+        Skeletons count as not ready: a reloaded tab shows them in place of the elements
+        while its first run is under way, and reports "notRunning" before that run starts.
+
         `settle_ms` first gives a rerun that was just triggered time to start: right after
         a click the app still reports "notRunning" from the previous run.
         """
@@ -363,6 +366,7 @@ class StreamlitPage:
                     && app.dataset.testScriptState === "notRunning"
                     && app.dataset.testConnectionState === "CONNECTED"
                     && !document.querySelector('[data-stale="true"]')
+                    && !document.querySelector('[data-testid^="stSkeleton"]')
                     && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
             }""",
             timeout=PAGE_TIMEOUT_MS,
