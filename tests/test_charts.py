@@ -1,8 +1,16 @@
 """Figure builders: data text never becomes Plotly markup."""
 
-import pandas as pd
+import functools
+import json
 
-from acpeu_data import charts
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import acpeu_data as ad
+from acpeu_data import charts, contract, filters, metrics, tables
+from acpeu_data.filters import Filters
 
 
 def test_data_text_is_escaped_before_plotly_reads_it_as_markup():
@@ -27,3 +35,65 @@ def test_meetings_map_escapes_titles_and_cities():
     markers = fig.data[-1]
     assert list(markers.text) == ["&lt;i&gt;Suva&lt;/i&gt;"]
     assert markers.customdata[0][0] == "&lt;br&gt;T"
+
+
+# --- every builder's figure is what Plotly's validator accepts ----------------------------------
+# The builders skip Plotly's validation for speed (charts.py); these tests run it instead.
+
+
+@functools.cache
+def _figures() -> dict[str, go.Figure]:
+    ds = ad.load()
+    f = Filters()
+    requests = filters.filter_requests(ds, f)
+    meetings = filters.filter_meetings(ds, f)
+    participation = filters.filter_participation(ds, f)
+    regions = list(dict.fromkeys(ds.countries["region"]))
+    by_topic = metrics.requests_by_topic(requests)
+    by_region = metrics.participation_by_region(meetings, participation)
+    countries = tables.countries_for_map(metrics.requests_by_country(ds, requests), (), "en")
+    return {
+        "bar": charts.bar(
+            by_topic,
+            label="label",
+            value="requests",
+            title="t",
+            colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
+            value_title="v",
+        ),
+        "bar of one colour": charts.bar(
+            by_topic, label="label", value="requests", title="t", colours="#000", value_title="v"
+        ),
+        "timeline": charts.cumulative_by_topic(metrics.requests_over_time(requests), str),
+        "requests map": charts.requests_map(countries, str),
+        "requests map, fitted": charts.requests_map(countries, str, fit=True),
+        "meetings map": charts.meetings_map(
+            metrics.venues(meetings), metrics.meeting_links(meetings, participation), str
+        ),
+        "stacked bar": charts.stacked_bar(
+            by_region,
+            category="title",
+            series="region",
+            value="participants",
+            title="t",
+            colours=charts.region_colours(regions),
+            value_title="v",
+        ),
+        "histogram": charts.histogram(
+            metrics.completion_bins(metrics.completion_times(requests)),
+            title="t",
+            value_title="v",
+            count_title="c",
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_figures()))
+def test_figure_is_valid_plotly_as_built(name):
+    fig = _figures()[name]
+    # Validation raises on any unknown or wrongly typed property; the validated figure must
+    # also serialise to the same JSON, so no shorthand (e.g. a title given as a bare string)
+    # was silently rewritten.
+    validated = go.Figure(fig.to_dict())
+    assert json.loads(pio.to_json(validated)) == json.loads(pio.to_json(fig, validate=False))
+    assert fig.layout.title.text
