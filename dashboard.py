@@ -8,7 +8,7 @@ from ui.widgets import bar_chart, chart
 
 page = ui_page.setup("Overview")
 _ = page._
-kpis = metrics.kpis(page.requests, page.meetings, page.participation)
+kpis = page.once("kpis", metrics.kpis, page.requests, page.meetings, page.participation)
 
 first, second = st.columns(4), st.columns(4)
 first[0].metric(_("Requests"), page.number(kpis.requests))
@@ -27,15 +27,15 @@ second[2].metric(_("Participants"), page.number(kpis.participants))
 
 st.markdown(tables.summary_text(kpis, page.filters, _, page.lang))
 
-over_time = metrics.requests_over_time(page.requests, include_total=True)
+over_time = page.once("over_time", metrics.requests_over_time, page.requests, include_total=True)
 chart(
     page,
-    charts.cumulative_by_topic(over_time, _),
-    tables.over_time_numbers(over_time, _),
+    page.once("over_time_chart", charts.cumulative_by_topic, over_time, _),
+    page.once("over_time_numbers", tables.over_time_numbers, over_time, _),
     key="over_time",
 )
 regions = list(dict.fromkeys(page.dataset.countries["region"]))
-by_region = metrics.requests_by_region(page.requests, regions)
+by_region = page.once("by_region", metrics.requests_by_region, page.requests, regions)
 colours = charts.region_colours(regions)
 bar_chart(
     page,

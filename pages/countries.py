@@ -21,8 +21,11 @@ def _select_clicked_countries() -> None:
 
 page = ui_page.setup("Countries")
 _ = page._
-by_country = tables.countries_for_map(
-    metrics.requests_by_country(page.dataset, page.requests), page.filters.regions, page.lang
+by_country = page.once(
+    "by_country",
+    lambda: tables.countries_for_map(
+        metrics.requests_by_country(page.dataset, page.requests), page.filters.regions, page.lang
+    ),
 )
 
 st.caption(
@@ -33,8 +36,10 @@ st.caption(
 )
 chart(
     page,
-    charts.requests_map(by_country, _, fit=bool(page.filters.regions)),
-    tables.numbers(
+    page.once("map", charts.requests_map, by_country, _, fit=bool(page.filters.regions)),
+    page.once(
+        "map_numbers",
+        tables.numbers,
         by_country,
         {
             "name": _("Country"),
@@ -53,13 +58,24 @@ if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
     name = geo.country_name(iso3, page.lang)
     st.header(_("Country profile: {country}").format(country=name), anchor=False)
-    profile = metrics.country_profile(
-        page.dataset, iso3, page.requests, page.meetings, page.participation
+    profile = page.once_rows(
+        "profile",
+        metrics.country_profile,
+        page.dataset,
+        iso3,
+        page.requests,
+        page.meetings,
+        page.participation,
     )
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
-        table(page, tables.requests_for_display(profile.requests, _, page.lang))
+        table(
+            page,
+            page.once_rows(
+                "profile_table", tables.requests_for_display, profile.requests, _, page.lang
+            ),
+        )
         st.subheader(_("Topics"), anchor=False)
         table(
             page,

@@ -10,11 +10,14 @@ page = ui_page.setup("Meetings")
 _ = page._
 meetings, participation = page.meetings, page.participation
 
-venues = metrics.venues(meetings)
+venues = page.once("venues", metrics.venues, meetings)
+links = page.once("links", metrics.meeting_links, meetings, participation)
 chart(
     page,
-    charts.meetings_map(venues, metrics.meeting_links(meetings, participation), _),
-    tables.numbers(
+    page.once("map", charts.meetings_map, venues, links, _),
+    page.once(
+        "map_numbers",
+        tables.numbers,
         venues,
         {
             "city": _("City"),
@@ -30,8 +33,12 @@ chart(
 st.header(_("Meetings"), anchor=False)
 table(
     page,
-    tables.meetings_for_display(
-        meetings, metrics.participation_by_meeting(meetings, participation), _
+    page.once_rows(
+        "table",
+        tables.meetings_for_display,
+        meetings,
+        page.once_rows("by_meeting", metrics.participation_by_meeting, meetings, participation),
+        _,
     ),
     column_config={
         "start_date": st.column_config.DateColumn(_("Start"), format="YYYY-MM-DD"),
@@ -48,20 +55,21 @@ table(
 downloads(page, "meetings", meetings, key="meetings")
 
 regions = [*dict.fromkeys(page.dataset.countries["region"]), contract.NON_ACP]
-by_region = metrics.participation_by_region(meetings, participation)
-shown = metrics.largest_meetings(by_region)
-if len(shown) == len(by_region):
-    title = _("Participants per meeting, by region of the delegation")
-else:
-    title = _(
-        "Participants in the {shown} largest of {count} meetings, by region of the delegation"
-    ).format(
-        shown=page.number(shown["meeting_id"].nunique()),
-        count=page.number(by_region["meeting_id"].nunique()),
-    )
-chart(
-    page,
-    charts.stacked_bar(
+
+
+def participants_by_region():
+    by_region = metrics.participation_by_region(meetings, participation)
+    shown = metrics.largest_meetings(by_region)
+    if len(shown) == len(by_region):
+        title = _("Participants per meeting, by region of the delegation")
+    else:
+        title = _(
+            "Participants in the {shown} largest of {count} meetings, by region of the delegation"
+        ).format(
+            shown=page.number(shown["meeting_id"].nunique()),
+            count=page.number(by_region["meeting_id"].nunique()),
+        )
+    fig = charts.stacked_bar(
         shown.assign(series=shown["region"].map(_)),
         category="title",
         series="series",
@@ -69,17 +77,20 @@ chart(
         title=title,
         colours={_(r): c for r, c in charts.region_colours(regions).items()},
         value_title=_("Participants"),
-    ),
-    tables.numbers(
+    )
+    numbers = tables.numbers(
         by_region,
         {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
         translate=_,
-    ),
-    key="by_region",
-)
+    )
+    return fig, numbers
+
+
+fig, numbers = page.once_rows("by_region", participants_by_region)
+chart(page, fig, numbers, key="by_region")
 left, right = st.columns(2)
 with left:
-    by_type = metrics.participation_by_stakeholder_type(participation)
+    by_type = page.once("by_type", metrics.participation_by_stakeholder_type, participation)
     bar_chart(
         page,
         by_type,
@@ -92,7 +103,7 @@ with left:
         key="by_type",
     )
 with right:
-    women = metrics.women_share(participation)
+    women = page.once("women", metrics.women_share, participation)
     st.metric(
         _("Women among participants"),
         page.percent(women.share),

@@ -12,7 +12,7 @@ requests = page.requests
 
 table(
     page,
-    tables.requests_for_display(requests, _, page.lang),
+    page.once_rows("table", tables.requests_for_display, requests, _, page.lang),
     column_config={
         "request_id": st.column_config.TextColumn(_("Request")),
         "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
@@ -33,10 +33,10 @@ downloads(page, "requests", requests, key="requests")
 left, right = st.columns(2)
 regions = list(dict.fromkeys(page.dataset.countries["region"]))
 region_colours = charts.region_colours(regions)
-by_topic = metrics.requests_by_topic(requests)
-by_status = metrics.requests_by_status(requests)
-by_typology = metrics.requests_by_typology(requests)
-by_region = metrics.requests_by_region(requests, regions)
+by_topic = page.once("by_topic", metrics.requests_by_topic, requests)
+by_status = page.once("by_status", metrics.requests_by_status, requests)
+by_typology = page.once("by_typology", metrics.requests_by_typology, requests)
+by_region = page.once("by_region", metrics.requests_by_region, requests, regions)
 with left:
     bar_chart(
         page,
@@ -85,17 +85,19 @@ with right:
     )
 
 st.header(_("Time from request to completion"), anchor=False)
-times = metrics.completion_times(requests)
-summary = metrics.completion_summary(times)
+times = page.once_rows("completion_times", metrics.completion_times, requests)
+summary = page.once("completion_summary", metrics.completion_summary, times)
 if summary.count:
     cols = st.columns(3)
     cols[0].metric(_("Completed requests"), page.number(summary.count))
     cols[1].metric(_("Median days to complete"), page.number(summary.median))
     cols[2].metric(_("Average days to complete"), page.number(summary.mean))
-    bins = metrics.completion_bins(times)
+    bins = page.once("completion_bins", metrics.completion_bins, times)
     chart(
         page,
-        charts.histogram(
+        page.once(
+            "completion_chart",
+            charts.histogram,
             bins,
             title=_("Days from received to completed"),
             value_title=_("Days"),
@@ -108,7 +110,7 @@ else:
     st.info(_("No completed request matches the filter."))
 
 st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
-sdg = metrics.sdg_targets(requests)
+sdg = page.once("sdg", metrics.sdg_targets, requests)
 table(
     page,
     tables.numbers(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -12,13 +14,16 @@ import acpeu_data as ad
 from acpeu_data import filters as flt
 from acpeu_data import geo, i18n
 from acpeu_data.i18n import Translate
-from ui import data, sidebar
+from ui import data, memo, sidebar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Page:
     """What a page needs to compose its widgets: the data, the filter and the language."""
 
+    title: str
     dataset: ad.Dataset
     state: data.DataState
     filters: ad.Filters
@@ -27,6 +32,20 @@ class Page:
     requests: pd.DataFrame
     meetings: pd.DataFrame
     participation: pd.DataFrame
+
+    def once(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
+        """Return build(*args, **kwargs), computed once per data, filter, language and page.
+
+        `name` tells the results of one page apart; arguments must be derived from this page's
+        data and filter (they are not part of the key).
+        """
+        key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
+        return memo.results().get(key, lambda: build(*args, **kwargs))
+
+    def once_rows(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
+        """Like once, for a table with a row per filtered record: kept for fewer states."""
+        key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
+        return memo.row_tables().get(key, lambda: build(*args, **kwargs))
 
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)
@@ -53,21 +72,36 @@ def setup(title: str) -> Page:
     state = data.current()
     ds = state.dataset
     filters = sidebar.render(ds, lang, title)
+    requests, meetings, participation = memo.frames().get(
+        _state_key(ds, filters),
+        lambda: (
+            flt.filter_requests(ds, filters),
+            flt.filter_meetings(ds, filters),
+            flt.filter_participation(ds, filters),
+        ),
+    )
     page = Page(
+        title=title,
         dataset=ds,
         state=state,
         filters=filters,
         lang=lang,
         _=_,
-        requests=flt.filter_requests(ds, filters),
-        meetings=flt.filter_meetings(ds, filters),
-        participation=flt.filter_participation(ds, filters),
+        requests=requests,
+        meetings=meetings,
+        participation=participation,
     )
     st.title(_(title), anchor=False)
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.
     st.caption(data.escape_markdown(filter_line(page)))
     return page
+
+
+def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:
+    # origin and version name the data (a changed file is a new version); an upload's version
+    # is the digest of its bytes, so two sessions' uploads never share an entry.
+    return (ds.origin, ds.version, filters)
 
 
 def filter_line(page: Page) -> str:

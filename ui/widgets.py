@@ -113,9 +113,13 @@ def bar_chart(
 ) -> None:
     """Show counts per category as bars (labels translated) with the table of their numbers."""
     _ = page._
-    shown = frame.assign(shown=frame[label].map(_))
-    fig = charts.bar(
-        shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
-    )
-    numbers = tables.numbers(shown, {"shown": label_title, value: value_title})
+
+    def build() -> tuple[go.Figure, pd.DataFrame]:
+        shown = frame.assign(shown=frame[label].map(_))
+        fig = charts.bar(
+            shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
+        )
+        return fig, tables.numbers(shown, {"shown": label_title, value: value_title})
+
+    fig, numbers = page.once(f"bar_chart {key}", build)
     chart(page, fig, numbers, key=key)
