@@ -47,9 +47,18 @@ def plain(values):
     return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
-def _values(series) -> list:
-    """Return a column as a plain list (what the figure JSON holds; no pandas dtypes inside)."""
-    return series.tolist() if hasattr(series, "tolist") else list(series)
+def _values(series: pd.Series) -> np.ndarray | list:
+    """Return a column as the figure should hold it: cheap to copy and small as JSON.
+
+    Streamlit deep-copies every figure on every rerun (Figure.to_dict): a numpy array copies
+    in one step and Plotly sends numbers as base64; dates go as ISO text and text as a list,
+    never as Python objects one by one (a list of Timestamps copies slowly).
+    """
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series):
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            return series.dt.strftime("%Y-%m-%d").tolist()
+        return series.tolist()
+    return series.to_numpy(dtype="float64" if series.hasnans else None)
 
 
 def _axis(title: str, **extra) -> dict:
@@ -101,7 +110,7 @@ def bar(
             color=colours if isinstance(colours, str) else list(colours),
             line=dict(color="#1f2937", width=0.5),
         ),
-        text=[str(v) for v in values],
+        text=[str(v) for v in frame[value].tolist()],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>",

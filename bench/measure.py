@@ -10,6 +10,7 @@ filter change to a filter state not seen before (no figure cache can answer it).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -123,45 +124,82 @@ def payload(app) -> dict:
         if element.type == "plotly_chart":
             sizes["chart_bytes"] += len(proto.spec)
         elif element.type == "dataframe":
-            # A lazy table (st.dataframe(lazy=...)) sends only its first chunk up front.
-            data = proto.arrow_data.data or proto.lazy_data.initial_chunk.data
-            sizes["table_bytes"] += len(data)
-            rows = _arrow_rows(data)
+            rows, sent = _sent_table(proto.arrow_data.data or proto.lazy_data.initial_chunk.data)
+            sizes["table_bytes"] += sent
             sizes["largest_table_rows"] = max(sizes["largest_table_rows"], rows)
     return sizes
 
 
-def _arrow_rows(data: bytes) -> int:
+def _sent_table(data: bytes) -> tuple[int, int]:
+    """Return a table's rows and the bytes a server sends for it when the page is shown.
+
+    AppTest always renders tables whole (Streamlit keeps them eager there). In a server, the
+    app's tables (st.dataframe(lazy=True), ui.widgets.table) above Streamlit's lazy threshold
+    send only their first page, more as the reader scrolls: measured here with Streamlit's own
+    page size and Arrow serialisation.
+    """
     import pyarrow as pa
+    from streamlit import dataframe_util
+    from streamlit.dataframe import lazy_df_source
 
     try:
-        return pa.ipc.open_stream(data).read_all().num_rows
+        table = pa.ipc.open_stream(data).read_all()
     except (pa.ArrowInvalid, OSError):
-        return 0
+        return 0, len(data)
+    if table.num_rows <= lazy_df_source.FORCED_LAZY_MIN_ROWS:
+        return table.num_rows, len(data)
+    first_page = table.slice(0, lazy_df_source.DEFAULT_PAGE_SIZE)
+    return table.num_rows, len(dataframe_util.convert_arrow_table_to_arrow_bytes(first_page))
 
 
-def _rerun_after_region_change(app, regions: list[str]) -> Callable[[int], None]:
+def _region_states(regions: list[str], count: int) -> list[list[str]]:
+    """Return `count` distinct region choices: each region alone, then pairs of regions."""
+    states = [[r] for r in regions] + [list(pair) for pair in itertools.combinations(regions, 2)]
+    return (states * (count // len(states) + 1))[:count]
+
+
+def _rerun_after_region_change(app, states: list[list[str]]) -> Callable[[int], None]:
     def rerun(i: int) -> None:
-        app.multiselect(key=REGION_WIDGET).set_value([regions[i % len(regions)]])
+        app.multiselect(key=REGION_WIDGET).set_value(states[i % len(states)])
         app.run()
 
     return rerun
 
 
+def _forget_built_figures() -> None:
+    from ui import memo
+
+    for store in (memo.results, memo.frames, memo.row_tables):
+        store.clear()
+
+
 def measure_page(page: str, reps: int, timeout: float) -> dict:
-    """Return a page's first-view and rerun seconds and its payload after a region change."""
+    """Return a page's first-view and rerun seconds and its payload after a region change.
+
+    Reruns go to filter states the page has not shown before (nothing built once per state
+    can answer them), then once more to the same states (where it can).
+    """
     from streamlit.testing.v1 import AppTest
 
+    _forget_built_figures()
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
     started = time.perf_counter()
     app.run()
     if page != "dashboard.py":
         app.switch_page(page).run()
     first = time.perf_counter() - started
-    regions = list(app.multiselect(key=REGION_WIDGET).options)
-    rerun = _median_time(_rerun_after_region_change(app, regions), reps)
+    states = _region_states(list(app.multiselect(key=REGION_WIDGET).options), reps + 1)
+    rerun = _median_time(_rerun_after_region_change(app, states), reps)
+    sizes = payload(app)
+    seen = _median_time(_rerun_after_region_change(app, states), reps)
     errors = [str(e.value)[:200] for e in app.exception]
-    return {"first_view_s": first, "rerun_s": rerun, "errors": errors, **payload(app)}
+    return {
+        "first_view_s": first,
+        "rerun_s": rerun,
+        "seen_rerun_s": seen,
+        "errors": errors,
+        **sizes,
+    }
 
 
 def _page_or_error(page: str, reps: int, timeout: float) -> dict:
@@ -177,8 +215,8 @@ def measure_script(script: str, reps: int, timeout: float) -> float:
 
     app = AppTest.from_string(script, default_timeout=timeout)
     app.run()
-    regions = list(app.multiselect(key=REGION_WIDGET).options)
-    return _median_time(_rerun_after_region_change(app, regions), reps)
+    states = _region_states(list(app.multiselect(key=REGION_WIDGET).options), reps + 1)
+    return _median_time(_rerun_after_region_change(app, states), reps)
 
 
 def measure(folder: Path, reps: int, timeout: float) -> dict:
