@@ -72,9 +72,13 @@ def _requests(requests, orgs, names, regions) -> pd.DataFrame:
     requester = requests["requester"]
     requests["region"] = requester.map(regions).where(government, requester.map(org_regions))
     requests["requester_name"] = requester.map(names).where(government, requester.map(org_names))
+    # Rows with the same beneficiaries share one list object, like the loader's list cells:
+    # less memory, and tables label each distinct list once (tables._joined).
+    alone: dict[str, list[str]] = {}
+    nobody: list[str] = []
     requests["beneficiaries"] = pd.Series(
         [
-            list(listed) if listed else ([who] if is_gov else [])
+            listed if listed else (alone.setdefault(who, [who]) if is_gov else nobody)
             for listed, who, is_gov in zip(
                 requests["countries"].tolist(), requester.tolist(), government.tolist(), strict=True
             )

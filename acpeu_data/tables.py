@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from acpeu_data import contract, geo, i18n, metrics
@@ -22,6 +23,29 @@ def _labels(codes: Mapping[str, str], _: Translate) -> Callable[[str], str]:
 
 def _join(values, to_label: Callable[[str], str]) -> str:
     return ", ".join(to_label(v) for v in values) if isinstance(values, list | tuple) else ""
+
+
+def _joined(column: pd.Series, to_label: Callable[[str], str]) -> list[str]:
+    """Return each list cell as readable text, each distinct list labelled only once.
+
+    The loader gives rows with the same cell the same list object (acpeu_data.read), so the
+    object's id finds the text again: a million requests name a few thousand country sets.
+    """
+    done: dict[int, str] = {}
+    out = []
+    for values in column:
+        text = done.get(id(values))
+        if text is None:
+            text = done[id(values)] = _join(values, to_label)
+        out.append(text)
+    return out
+
+
+def _mapped(column: pd.Series, to_label: Callable[[str], str]) -> np.ndarray:
+    """Return the label of each code, looking up each distinct code once."""
+    codes, uniques = pd.factorize(column)
+    labels = np.array([to_label(code) for code in uniques] + [None], dtype=object)
+    return labels[codes]  # code -1 (a missing value) takes the None at the end
 
 
 def numbers(frame: pd.DataFrame, columns: Mapping[str, str], translate: Translate | None = None):
@@ -57,12 +81,14 @@ def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.
             "request_id": requests["request_id"],
             "received_on": requests["received_on"].dt.date,
             "requester": requests["requester_name"],
-            "requester_type": requests["requester_type"].map(_labels(contract.REQUESTER_TYPES, _)),
-            "region": requests["region"].map(_),
-            "countries": requests["beneficiaries"].map(lambda v: _join(v, country)),
-            "topics": requests["topics"].map(lambda v: _join(v, _labels(contract.TOPICS, _))),
-            "typology": requests["typology"].map(_labels(contract.TYPOLOGIES, _)),
-            "status": requests["status"].map(_labels(contract.STATUSES, _)),
+            "requester_type": _mapped(
+                requests["requester_type"], _labels(contract.REQUESTER_TYPES, _)
+            ),
+            "region": _mapped(requests["region"], _),
+            "countries": _joined(requests["beneficiaries"], country),
+            "topics": _joined(requests["topics"], _labels(contract.TOPICS, _)),
+            "typology": _mapped(requests["typology"], _labels(contract.TYPOLOGIES, _)),
+            "status": _mapped(requests["status"], _labels(contract.STATUSES, _)),
             "completed_on": requests["completed_on"].dt.date,
             "title": requests["title"],
             "source": requests["source"],
