@@ -20,8 +20,9 @@ T = TypeVar("T")
 
 # Figures and aggregates: a few KB each at any data size.
 MAX_RESULTS = 512
-# Filtered rows and tables of rows: at a million requests one can hold tens of megabytes.
-MAX_FRAMES = 4
+# Filtered rows (three tables per filter state) and tables of rows: at a million requests
+# one can hold tens of megabytes.
+MAX_FRAMES = 12
 MAX_ROW_TABLES = 8
 
 

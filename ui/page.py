@@ -29,9 +29,24 @@ class Page:
     filters: ad.Filters
     lang: str
     _: Translate
-    requests: pd.DataFrame
-    meetings: pd.DataFrame
-    participation: pd.DataFrame
+
+    # The filtered rows, computed when a page first asks for them (the Data page never asks
+    # for meetings or participation) and kept for a few filter states (ui/memo.py).
+    @property
+    def requests(self) -> pd.DataFrame:
+        return self._filtered("requests", flt.filter_requests)
+
+    @property
+    def meetings(self) -> pd.DataFrame:
+        return self._filtered("meetings", flt.filter_meetings)
+
+    @property
+    def participation(self) -> pd.DataFrame:
+        return self._filtered("participation", flt.filter_participation)
+
+    def _filtered(self, table: str, filter_rows: Callable[[ad.Dataset, ad.Filters], T]) -> T:
+        key = (*_state_key(self.dataset, self.filters), table)
+        return memo.frames().get(key, lambda: filter_rows(self.dataset, self.filters))
 
     def once(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
         """Return build(*args, **kwargs), computed once per data, filter, language and page.
@@ -72,25 +87,7 @@ def setup(title: str) -> Page:
     state = data.current()
     ds = state.dataset
     filters = sidebar.render(ds, lang, title)
-    requests, meetings, participation = memo.frames().get(
-        _state_key(ds, filters),
-        lambda: (
-            flt.filter_requests(ds, filters),
-            flt.filter_meetings(ds, filters),
-            flt.filter_participation(ds, filters),
-        ),
-    )
-    page = Page(
-        title=title,
-        dataset=ds,
-        state=state,
-        filters=filters,
-        lang=lang,
-        _=_,
-        requests=requests,
-        meetings=meetings,
-        participation=participation,
-    )
+    page = Page(title=title, dataset=ds, state=state, filters=filters, lang=lang, _=_)
     st.title(_(title), anchor=False)
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.
