@@ -167,14 +167,24 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
     )
 
 
-def _geo(lataxis_range: tuple[float, float] | None = (-50, 62), **extra) -> dict:
+def _geo(lataxis_range: tuple[float, float] = (-50, 62), *, fit: bool = False) -> dict:
+    """Return the house map settings: the world, or (fit) zoomed to the locations shown."""
+    if fit:
+        # plotly.js centres a fitted map itself (across the 180th meridian too); a rotation
+        # or latitude range of ours would keep it at world scale.
+        view = dict(projection=dict(type="natural earth"), fitbounds="locations")
+    else:
+        view = dict(
+            projection=dict(
+                type="natural earth",
+                # Centred east of Africa so that the Pacific states on both sides of the 180th
+                # meridian sit together on the right and the Caribbean on the left.
+                rotation=dict(lon=60),
+            ),
+            lataxis=dict(range=list(lataxis_range)),
+        )
     return dict(
-        projection=dict(
-            type="natural earth",
-            # Centred east of Africa so that the Pacific states on both sides of the 180th
-            # meridian sit together on the right and the Caribbean on the left.
-            rotation=dict(lon=60),
-        ),
+        **view,
         resolution=50,
         showcountries=True,
         countrycolor="#cbd5e1",
@@ -183,8 +193,6 @@ def _geo(lataxis_range: tuple[float, float] | None = (-50, 62), **extra) -> dict
         showocean=True,
         oceancolor="#eef6fb",
         showframe=False,
-        **({} if lataxis_range is None else {"lataxis": dict(range=list(lataxis_range))}),
-        **extra,
     )
 
 
@@ -236,7 +244,7 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
             )
         )
     # Zoomed to the countries shown (e.g. one region), whose small islands vanish at world scale.
-    geo = _geo(None, fitbounds="locations") if fit else _geo()
+    geo = _geo(fit=fit)
     return _figure(
         traces,
         _("Requests per ACP country"),

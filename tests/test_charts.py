@@ -97,3 +97,12 @@ def test_figure_is_valid_plotly_as_built(name):
     validated = go.Figure(fig.to_dict())
     assert json.loads(pio.to_json(validated)) == json.loads(pio.to_json(fig, validate=False))
     assert fig.layout.title.text
+
+
+def test_a_fitted_map_leaves_centring_to_plotly():
+    # With a rotation of ours plotly.js draws the whole world even when asked to fit.
+    fitted = _figures()["requests map, fitted"].layout.geo
+    world = _figures()["requests map"].layout.geo
+    assert fitted.fitbounds == "locations"
+    assert fitted.projection.rotation.lon is None and fitted.lataxis.range is None
+    assert world.fitbounds in (None, False) and world.projection.rotation.lon == 60
