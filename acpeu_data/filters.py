@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import re
 import unicodedata
 import weakref
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract
+from acpeu_data import arrays, contract
 from acpeu_data.validate import N_
 
 # URL key -> Filters field, for the multi-valued fields.
@@ -181,27 +180,6 @@ def _values(raw: str | Sequence[str] | None) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
-def _timestamp(day: dt.date | None) -> pd.Timestamp | None:
-    return pd.Timestamp(day) if day else None
-
-
-# (row position, iso3, beneficiary) pairs per requests frame, keyed by the frame's identity: the
-# explode is the costly step of country filters and country counts, so it is done once per
-# loaded table, and a filtered subset gets its pairs by masking its parent's.
-_PAIRS: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
-
-
-def _remember(frame: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    key = id(frame)
-    _PAIRS[key] = (weakref.ref(frame, lambda _ref, key=key: _PAIRS.pop(key, None)), pairs)
-    return pairs
-
-
-def _cached_pairs(frame: pd.DataFrame) -> pd.DataFrame | None:
-    hit = _PAIRS.get(id(frame))
-    return hit[1] if hit is not None and hit[0]() is frame else None
-
-
 def request_countries(requests: pd.DataFrame) -> pd.DataFrame:
     """Return (row, iso3, beneficiary) pairs: each request's beneficiaries and requesting government.
 
@@ -209,48 +187,8 @@ def request_countries(requests: pd.DataFrame) -> pd.DataFrame:
     government that is not among the request's beneficiaries. One pair per request and country.
     Treat the tables as read-only: the pairs are cached per DataFrame object.
     """
-    cached = _cached_pairs(requests)
-    if cached is not None:
-        return cached
-    lists = requests["beneficiaries"].to_numpy()
-    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
-    # Flattening the lists directly is several times faster than Series.explode.
-    listed = np.fromiter(itertools.chain.from_iterable(lists), object, int(lengths.sum()))
-    positions = np.arange(len(requests))
-    government = (requests["requester_type"] == "government").to_numpy()
-    rows = np.concatenate([np.repeat(positions, lengths), positions[government]])
-    values = np.concatenate([listed, requests["requester"].to_numpy(dtype=object)[government]])
-    codes, uniques = pd.factorize(values)
-    # One pair per (request, country); np.unique keeps the first, so a government that is its own
-    # beneficiary keeps the beneficiary flag (the beneficiaries come first).
-    _, first = np.unique(rows * max(len(uniques), 1) + codes, return_index=True)
-    pairs = pd.DataFrame(
-        {
-            "row": rows[first],
-            "iso3": pd.Categorical.from_codes(
-                codes[first], categories=pd.Index(uniques, dtype="str")
-            ),
-            "beneficiary": first < len(listed),
-        }
-    )
-    return _remember(requests, pairs)
-
-
-def _subset_pairs(parent: pd.DataFrame, subset: pd.DataFrame, mask: np.ndarray) -> None:
-    """Give `subset` (= parent[mask]) its country pairs from the parent's, without exploding."""
-    pairs = request_countries(parent)
-    rows = pairs["row"].to_numpy()
-    keep = mask[rows]
-    new_rows = (np.cumsum(mask) - 1)[rows[keep]]
-    _remember(
-        subset,
-        pd.DataFrame(
-            {
-                "row": new_rows,
-                "iso3": pairs["iso3"].array[keep],
-                "beneficiary": pairs["beneficiary"].to_numpy()[keep],
-            }
-        ),
+    return arrays.cached(
+        requests, "pairs_frame", lambda frame: arrays.pairs(frame).frame(), from_root=False
     )
 
 
@@ -259,22 +197,25 @@ def request_mask(ds, f: Filters) -> np.ndarray:
     requests = ds.requests
     mask = np.ones(len(requests), dtype=bool)
     if f.regions:
-        mask &= requests["region"].isin(f.regions).to_numpy()
+        mask &= arrays.codes(requests, "region").isin(f.regions)
     if f.topics:
-        mask &= requests[[f"topic_{t}" for t in f.topics]].any(axis=1).to_numpy()
+        topical = np.zeros(len(requests), dtype=bool)
+        for topic in f.topics:
+            topical |= arrays.column(requests, f"topic_{topic}")
+        mask &= topical
     if f.requester_types:
-        mask &= requests["requester_type"].isin(f.requester_types).to_numpy()
+        mask &= arrays.codes(requests, "requester_type").isin(f.requester_types)
     if f.statuses:
-        mask &= requests["status"].isin(f.statuses).to_numpy()
+        mask &= arrays.codes(requests, "status").isin(f.statuses)
     if f.date_from:
-        mask &= (requests["received_on"] >= _timestamp(f.date_from)).to_numpy()
+        mask &= arrays.since(requests, "received_on", f.date_from)
     if f.date_to:
-        mask &= (requests["received_on"] <= _timestamp(f.date_to)).to_numpy()
+        mask &= arrays.until(requests, "received_on", f.date_to)
     if f.countries:
-        pairs = request_countries(requests)
-        rows = pairs["row"].to_numpy()[pairs["iso3"].isin(f.countries).to_numpy()]
+        pairs = arrays.pairs(requests)
+        wanted = [pairs.where[c] for c in f.countries if c in pairs.where]
         in_country = np.zeros(len(requests), dtype=bool)
-        in_country[rows] = True
+        in_country[pairs.rows[np.isin(pairs.codes, wanted)]] = True
         mask &= in_country
     return mask
 
@@ -288,45 +229,66 @@ def filter_requests(ds, f: Filters) -> pd.DataFrame:
         return ds.requests
     mask = request_mask(ds, f)
     subset = ds.requests[mask]
-    _subset_pairs(ds.requests, subset, mask)
+    arrays.subset(ds.requests, subset, mask)
     return subset
 
 
-def _participation_place_mask(ds, f: Filters) -> pd.Series:
+def _participation_place_mask(ds, f: Filters) -> np.ndarray:
     participation = ds.participation
-    mask = pd.Series(True, index=participation.index)
+    mask = np.ones(len(participation), dtype=bool)
     if f.regions:
-        mask &= participation["region"].isin(f.regions)
+        mask &= arrays.codes(participation, "region").isin(f.regions)
     if f.countries:
-        mask &= participation["country_iso3"].isin(f.countries)
+        mask &= arrays.codes(participation, "country_iso3").isin(f.countries)
     return mask
 
 
+def _venue_regions(meetings: pd.DataFrame, countries: pd.DataFrame) -> arrays.Codes:
+    regions = dict(zip(countries["iso3"], countries["region"], strict=True))
+    return arrays.Codes.of(meetings["country_iso3"].map(regions))
+
+
 def _meeting_mask(ds, f: Filters) -> np.ndarray:
-    """Return a boolean array over ds.meetings: True where the meeting matches the filter."""
-    meetings = ds.meetings
+    """Return a boolean array over ds.meetings: True where the meeting matches the filter.
+
+    Read-only: filter_meetings and filter_participation ask for the same filter one after the
+    other, so the last one is kept.
+    """
+    meetings, participation, countries = ds.meetings, ds.participation, ds.countries
+    last = arrays.cached_with(meetings, participation, "last_mask", lambda _m, _p: {})
+    hit = last.get(f)
+    if hit is not None and hit[0]() is countries:
+        return hit[1]
     mask = np.ones(len(meetings), dtype=bool)
     if f.date_from:
-        mask &= (meetings["start_date"] >= _timestamp(f.date_from)).to_numpy()
+        mask &= arrays.since(meetings, "start_date", f.date_from)
     if f.date_to:
-        mask &= (meetings["start_date"] <= _timestamp(f.date_to)).to_numpy()
+        mask &= arrays.until(meetings, "start_date", f.date_to)
     if f.topics:
-        topics = pd.Series(meetings["topics"].to_numpy()).explode()
-        chosen = topics.isin(f.topics).groupby(level=0).any()
-        mask &= chosen.reindex(range(len(meetings)), fill_value=False).to_numpy()
+        chosen = np.zeros(len(meetings), dtype=bool)
+        for topic in f.topics:
+            chosen |= arrays.contains(meetings, "topics", topic)
+        mask &= chosen
     if f.regions or f.countries:
-        venue_regions = meetings["country_iso3"].map(
-            dict(zip(ds.countries["iso3"], ds.countries["region"], strict=True))
-        )
         at_venue = np.ones(len(meetings), dtype=bool)
         if f.regions:
-            at_venue &= venue_regions.isin(f.regions).to_numpy()
+            venue = arrays.cached_with(meetings, countries, "venue_regions", _venue_regions)
+            at_venue &= venue.isin(f.regions)
         if f.countries:
-            at_venue &= meetings["country_iso3"].isin(f.countries).to_numpy()
-        # Unique ids first: isin on Arrow strings walks its argument in Python.
-        attended = ds.participation.loc[_participation_place_mask(ds, f), "meeting_id"]
-        attended = np.asarray(attended.unique(), dtype=object)
-        mask &= at_venue | meetings["meeting_id"].isin(attended).to_numpy()
+            at_venue &= arrays.codes(meetings, "country_iso3").isin(f.countries)
+        place = _participation_place_mask(ds, f)
+        positions = arrays.meeting_positions(meetings, participation)
+        if positions is None:  # repeated meeting ids: match them by id
+            attended = participation.loc[place, "meeting_id"]
+            attended = np.asarray(attended.unique(), dtype=object)
+            mask &= at_venue | meetings["meeting_id"].isin(attended).to_numpy()
+        else:
+            attended = np.zeros(len(meetings) + 1, dtype=bool)
+            attended[positions[place]] = True  # -1 (no such meeting) marks the spare last cell
+            mask &= at_venue | attended[:-1]
+    mask.flags.writeable = False
+    last.clear()
+    last[f] = (weakref.ref(countries), mask)
     return mask
 
 
@@ -336,18 +298,30 @@ def filter_meetings(ds, f: Filters) -> pd.DataFrame:
     A meeting matches a region or country when its venue is there or a delegation came from there.
     """
     mask = _meeting_mask(ds, f)
-    return ds.meetings if mask.all() else ds.meetings[mask]
+    if mask.all():
+        return ds.meetings
+    subset = ds.meetings[mask]
+    arrays.subset(ds.meetings, subset, mask)
+    return subset
 
 
 def filter_participation(ds, f: Filters) -> pd.DataFrame:
     """Return the participation rows of the matching meetings, from the chosen places if any."""
     participation = ds.participation
-    mask = _participation_place_mask(ds, f).to_numpy(copy=True)
+    mask = _participation_place_mask(ds, f)
     meetings = _meeting_mask(ds, f)
     if not meetings.all():
-        ids = np.asarray(ds.meetings.loc[meetings, "meeting_id"].unique(), dtype=object)
-        mask &= participation["meeting_id"].isin(ids).to_numpy()
-    return participation if mask.all() else participation[mask]
+        positions = arrays.meeting_positions(ds.meetings, participation)
+        if positions is None:  # repeated meeting ids: match them by id
+            ids = np.asarray(ds.meetings.loc[meetings, "meeting_id"].unique(), dtype=object)
+            mask &= participation["meeting_id"].isin(ids).to_numpy()
+        else:
+            mask &= np.append(meetings, False)[positions]
+    if mask.all():
+        return participation
+    subset = participation[mask]
+    arrays.subset(participation, subset, mask)
+    return subset
 
 
 def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:

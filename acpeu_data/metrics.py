@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract, geo
+from acpeu_data import arrays, contract, geo
 from acpeu_data.filters import request_countries
 
 TRAFFICKING_OR_SMUGGLING = ("trafficking", "smuggling")
 PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}  # requests_over_time's freq -> pandas period
+_PERIOD_MONTHS = {"M": 1, "Q": 3, "Y": 12}
 TOTAL = "total"  # the `topic` of the all-topics line in requests_over_time
 
 
@@ -28,39 +29,54 @@ class Kpis:
     participants: int
 
 
-def _government(requests: pd.DataFrame) -> pd.Series:
-    return requests["requester_type"] == "government"
+def _is_government(requests: pd.DataFrame) -> np.ndarray:
+    return arrays.codes(requests, "requester_type").eq("government")
+
+
+def _reached(pairs: arrays.Pairs) -> np.ndarray:
+    """Return the codes of the countries the requests were for, in order of first appearance."""
+    return pd.unique(pairs.codes[pairs.beneficiary])
 
 
 def countries_of(requests: pd.DataFrame) -> pd.Series:
     """Return the distinct countries the requests were for (beneficiaries, else the government)."""
-    pairs = request_countries(requests)
-    return pd.Series(pairs.loc[pairs["beneficiary"], "iso3"].unique(), dtype="str", name="iso3")
+    pairs = arrays.pairs(requests)
+    return pd.Series(pairs.categories.take(_reached(pairs)), dtype="str", name="iso3")
+
+
+def _distinct(values: arrays.Codes, where: np.ndarray) -> int:
+    return int(np.count_nonzero(values.counts(where)))
 
 
 def kpis(requests: pd.DataFrame, meetings: pd.DataFrame, participation: pd.DataFrame) -> Kpis:
     """Return the headline figures of filtered requests, meetings and participation."""
-    government = _government(requests)
-    topical = requests[[f"topic_{t}" for t in TRAFFICKING_OR_SMUGGLING]].any(axis=1)
+    government = _is_government(requests)
+    requester = arrays.codes(requests, "requester")
+    topical = np.zeros(len(requests), dtype=bool)
+    for topic in TRAFFICKING_OR_SMUGGLING:
+        topical |= arrays.column(requests, f"topic_{topic}")
+    # count / len, as Series.mean computes it for booleans.
+    share = float(np.count_nonzero(topical)) / len(requests) if len(requests) else None
     return Kpis(
         requests=len(requests),
-        governments=requests.loc[government, "requester"].nunique(),
-        regional_organisations=requests.loc[~government, "requester"].nunique(),
-        trafficking_or_smuggling_share=float(topical.mean()) if len(requests) else None,
-        countries_reached=len(countries_of(requests)),
+        governments=_distinct(requester, government),
+        regional_organisations=_distinct(requester, ~government),
+        trafficking_or_smuggling_share=share,
+        countries_reached=len(_reached(arrays.pairs(requests))),
         meetings=len(meetings),
         participants=int(participation["participants"].sum()),
     )
 
 
-def _counts(values: pd.Series, codes: dict[str, str], name: str) -> pd.DataFrame:
+def _counts(requests: pd.DataFrame, column: str, codes: dict[str, str]) -> pd.DataFrame:
     """Return one row per code (in the contract's order, zeros included) with its label and count."""
-    counts = values.value_counts()
+    values = arrays.codes(requests, column)
+    counts = values.counts()
     return pd.DataFrame(
         {
-            name: list(codes),
+            column: list(codes),
             "label": list(codes.values()),
-            "requests": [int(counts.get(code, 0)) for code in codes],
+            "requests": [values.count_of(counts, code) for code in codes],
         }
     )
 
@@ -71,30 +87,36 @@ def requests_by_topic(requests: pd.DataFrame) -> pd.DataFrame:
         {
             "topic": list(contract.TOPICS),
             "label": list(contract.TOPICS.values()),
-            "requests": [int(requests[f"topic_{t}"].sum()) for t in contract.TOPICS],
+            "requests": [
+                int(np.count_nonzero(arrays.column(requests, f"topic_{t}")))
+                for t in contract.TOPICS
+            ],
         }
     )
 
 
 def requests_by_typology(requests: pd.DataFrame) -> pd.DataFrame:
     """Return requests per type of assistance (requests with no typology are left out)."""
-    return _counts(requests["typology"], contract.TYPOLOGIES, "typology")
+    return _counts(requests, "typology", contract.TYPOLOGIES)
 
 
 def requests_by_status(requests: pd.DataFrame) -> pd.DataFrame:
     """Return requests per status, in the order a request moves through them."""
-    return _counts(requests["status"], contract.STATUSES, "status")
+    return _counts(requests, "status", contract.STATUSES)
 
 
 def requests_by_requester_type(requests: pd.DataFrame) -> pd.DataFrame:
     """Return requests from governments and from regional organisations."""
-    return _counts(requests["requester_type"], contract.REQUESTER_TYPES, "requester_type")
+    return _counts(requests, "requester_type", contract.REQUESTER_TYPES)
 
 
 def requests_by_region(requests: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
     """Return requests per region of the requester, for every region listed (zeros included)."""
-    counts = requests["region"].value_counts()
-    return pd.DataFrame({"region": regions, "requests": [int(counts.get(r, 0)) for r in regions]})
+    values = arrays.codes(requests, "region")
+    counts = values.counts()
+    return pd.DataFrame(
+        {"region": regions, "requests": [values.count_of(counts, r) for r in regions]}
+    )
 
 
 def requests_over_time(
@@ -106,25 +128,37 @@ def requests_over_time(
     `include_total`, rows whose topic is TOTAL count each request once, whatever its topics.
     `freq` is "MS" (months), "QS" (quarters) or "YS" (years); `month` is the period's first day.
     """
-    period = PERIODS[freq]
+    step = _PERIOD_MONTHS[PERIODS[freq]]
     columns = ["month", "topic", "requests", "cumulative"]
-    received = requests["received_on"].dropna()
-    if received.empty:
+    received = arrays.column(requests, "received_on")
+    if received.dtype.kind != "M":
+        received = pd.to_datetime(requests["received_on"]).to_numpy()
+    dated = ~np.isnat(received)
+    if not dated.any():
         return pd.DataFrame(columns=columns)
-    months = pd.period_range(received.min(), received.max(), freq=period).to_timestamp()
-    month = requests["received_on"].dt.to_period(period).dt.to_timestamp()
-    flags = requests[[f"topic_{t}" for t in contract.TOPICS]].astype("int64")
-    flags.columns = list(contract.TOPICS)
+    # Periods as months since 1970-01 in steps of `step`: quarters and years start in January.
+    period = received[dated].astype("datetime64[M]").astype(np.int64) // step
+    first = int(period.min())
+    count = int(period.max()) - first + 1
+    period -= first
+    topics = list(contract.TOPICS)
+    per_topic = [
+        np.bincount(period[arrays.column(requests, f"topic_{t}")[dated]], minlength=count)
+        for t in topics
+    ]
     if include_total:
-        flags[TOTAL] = 1
-    per_month = flags.groupby(month).sum().reindex(months, fill_value=0)
-    long = (
-        per_month.rename_axis("month")
-        .reset_index()
-        .melt(id_vars="month", var_name="topic", value_name="requests")
+        topics.append(TOTAL)
+        per_topic.append(np.bincount(period, minlength=count))
+    per_month = np.stack(per_topic).astype(np.int64)
+    starts = (np.arange(first, first + count) * step).astype("datetime64[M]")
+    return pd.DataFrame(
+        {
+            "month": np.tile(starts.astype("datetime64[us]"), len(topics)),
+            "topic": np.repeat(np.array(topics, dtype=object), count),
+            "requests": per_month.ravel(),
+            "cumulative": np.cumsum(per_month, axis=1).ravel(),
+        }
     )
-    long["cumulative"] = long.groupby("topic")["requests"].cumsum()
-    return long[columns]
 
 
 def requests_by_country(ds, requests: pd.DataFrame) -> pd.DataFrame:
@@ -133,22 +167,41 @@ def requests_by_country(ds, requests: pd.DataFrame) -> pd.DataFrame:
     Direct: the country requested or was named as a beneficiary. Via a regional organisation: an
     organisation it belongs to requested for the organisation as a whole (no beneficiaries named).
     """
-    pairs = request_countries(requests)
-    direct = pairs["iso3"].value_counts()
-    named = np.bincount(pairs["row"].to_numpy(), minlength=len(requests)) > 0
-    whole = ~_government(requests).to_numpy() & ~named
-    per_org = requests.loc[whole, "requester"].value_counts()
-    members = ds.regional_organisations.set_index("code")["members"]
+    pairs = arrays.pairs(requests)
+    direct = np.bincount(pairs.codes + 1, minlength=len(pairs.categories) + 1)[1:]
+    named = np.bincount(pairs.rows, minlength=len(requests)) > 0
+    whole = ~_is_government(requests) & ~named
+    requester = arrays.codes(requests, "requester")
+    per_org = requester.counts(whole)
+    members = arrays.cached(
+        ds.regional_organisations,
+        "members",
+        lambda orgs: dict(zip(orgs["code"], orgs["members"], strict=True)),
+    )
     # A loop over the organisations (a few dozen), not over the requests.
     via: dict[str, int] = {}
-    for code, count in per_org.items():
-        for iso3 in members.get(code, []):
-            via[iso3] = via.get(iso3, 0) + int(count)
-    countries = ds.countries[["iso3", "name", "region"]].copy()
-    countries["direct"] = countries["iso3"].map(direct).fillna(0).astype("int64")
-    countries["via_regional_organisation"] = countries["iso3"].map(via).fillna(0).astype("int64")
-    countries["total"] = countries["direct"] + countries["via_regional_organisation"]
-    return countries
+    for code in np.flatnonzero(per_org):
+        count = int(per_org[code])
+        for iso3 in members.get(requester.uniques[code], []):
+            via[iso3] = via.get(iso3, 0) + count
+    countries = ds.countries
+    iso3s = arrays.column(countries, "iso3")
+    where = pairs.where
+    direct_counts = np.array(
+        [direct[where[c]] if c in where else 0 for c in iso3s], dtype=np.int64, ndmin=1
+    )
+    via_counts = np.array([via.get(c, 0) for c in iso3s], dtype=np.int64, ndmin=1)
+    return pd.DataFrame(
+        {
+            "iso3": countries["iso3"].array,
+            "name": countries["name"].array,
+            "region": countries["region"].array,
+            "direct": direct_counts,
+            "via_regional_organisation": via_counts,
+            "total": direct_counts + via_counts,
+        },
+        index=countries.index,
+    )
 
 
 def countries_per_request(requests: pd.DataFrame) -> pd.Series:
@@ -165,14 +218,27 @@ class CompletionSummary:
 
 def completion_times(requests: pd.DataFrame) -> pd.DataFrame:
     """Return the completed requests with the days from received to completed."""
-    done = requests.dropna(subset=["completed_on", "received_on"])
+    received = arrays.column(requests, "received_on")
+    completed = arrays.column(requests, "completed_on")
+    if received.dtype.kind != "M" or completed.dtype.kind != "M":
+        done = requests.dropna(subset=["completed_on", "received_on"])
+        received = done["received_on"].to_numpy()
+        completed = done["completed_on"].to_numpy()
+        ids, index = done["request_id"].array, done.index
+    else:
+        done = np.flatnonzero(~(np.isnat(received) | np.isnat(completed)))
+        received, completed = received[done], completed[done]
+        ids = requests["request_id"].array.take(done)
+        # dropna keeps the frame's own index when nothing is dropped.
+        index = requests.index if len(done) == len(requests) else requests.index.take(done)
     return pd.DataFrame(
         {
-            "request_id": done["request_id"],
-            "received_on": done["received_on"],
-            "completed_on": done["completed_on"],
-            "days": (done["completed_on"] - done["received_on"]).dt.days.astype("int64"),
-        }
+            "request_id": ids,
+            "received_on": received,
+            "completed_on": completed,
+            "days": ((completed - received) // np.timedelta64(1, "D")).astype(np.int64),
+        },
+        index=index,
     )
 
 
@@ -222,6 +288,36 @@ def sdg_targets(requests: pd.DataFrame) -> pd.DataFrame:
 
 def participation_by_meeting(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:
     """Return per meeting the participants, women where known, and the participants they cover."""
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        return _participation_by_meeting_merged(meetings, participation)
+    inside = positions >= 0
+    at = positions[inside]
+    people = arrays.column(participation, "participants")[inside]
+    women = arrays.column(participation, "women")[inside]
+    known = ~np.isnan(women)
+    size = len(meetings)
+    # Sums of whole numbers in float64: exact, and one bincount per column instead of a groupby.
+    totals = np.bincount(at, people, minlength=size).astype(np.int64)
+    women_total = np.bincount(at, np.where(known, women, 0), minlength=size).astype(np.int64)
+    covered = np.bincount(at, np.where(known, people, 0), minlength=size).astype(np.int64)
+    return pd.DataFrame(
+        {
+            "meeting_id": meetings["meeting_id"].array,
+            "title": meetings["title"].array,
+            "city": meetings["city"].array,
+            "start_date": meetings["start_date"].array,
+            "participants": totals,
+            "women": women_total,
+            "covered": covered,
+            "women_share": women_total / np.where(covered > 0, covered, np.nan),
+        },
+        index=meetings.index,
+    )
+
+
+def _participation_by_meeting_merged(meetings, participation) -> pd.DataFrame:
+    # Meetings whose ids repeat: each copy gets the id's figures, as a merge gives them.
     known = participation["women"].notna()
     per = (
         participation.assign(
@@ -243,6 +339,36 @@ def participation_by_meeting(meetings: pd.DataFrame, participation: pd.DataFrame
 
 def participation_by_region(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:
     """Return participants per meeting and region of the delegation (meetings in date order)."""
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        return _participation_by_region_merged(meetings, participation)
+    size = len(meetings)
+    # The order meetings.sort_values("start_date") gives (not stable: same call, same ties).
+    order = meetings["start_date"].array.argsort()
+    rank = np.empty(size, dtype=np.int64)
+    rank[order] = np.arange(size)
+    regions = arrays.codes(participation, "region")
+    width = max(len(regions.uniques), 1)
+    keep = (positions >= 0) & (regions.codes >= 0)
+    # One cell per (meeting in date order, region in sorted order): the groupby's order.
+    cell = rank[positions[keep]] * width + regions.codes[keep]
+    people = arrays.column(participation, "participants")[keep]
+    rows = np.bincount(cell, minlength=size * width)
+    sums = np.bincount(cell, people, minlength=size * width)
+    found = np.flatnonzero(rows)
+    which = order[found // width]
+    return pd.DataFrame(
+        {
+            "meeting_id": meetings["meeting_id"].array.take(which),
+            "title": meetings["title"].array.take(which),
+            "region": regions.uniques.array.take(found % width),
+            "participants": sums[found].astype(np.int64),
+        }
+    )
+
+
+def _participation_by_region_merged(meetings, participation) -> pd.DataFrame:
+    # Meetings whose ids repeat: each copy gets the id's rows, as a merge gives them.
     per = (
         participation.groupby(["meeting_id", "region"], observed=True)["participants"]
         .sum()
@@ -267,13 +393,16 @@ def largest_meetings(per_region: pd.DataFrame, limit: int = MAX_CHART_MEETINGS) 
 
 def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFrame:
     """Return participants per stakeholder type (every type, zeros included)."""
-    sums = participation.groupby("stakeholder_type", observed=True)["participants"].sum()
+    types = arrays.codes(participation, "stakeholder_type")
+    sums = types.sums(arrays.column(participation, "participants"))
     codes = contract.STAKEHOLDER_TYPES
     return pd.DataFrame(
         {
             "stakeholder_type": list(codes),
             "label": list(codes.values()),
-            "participants": [int(sums.get(code, 0)) for code in codes],
+            "participants": [
+                int(sums[types.where[code]]) if code in types.where else 0 for code in codes
+            ],
         }
     )
 
@@ -287,13 +416,14 @@ class WomenShare:
 
 def women_share(participation: pd.DataFrame) -> WomenShare:
     """Return the share of women where delegations reported it, and how much that covers."""
-    known = participation["women"].notna()
-    covered = int(participation.loc[known, "participants"].sum())
-    women = float(participation.loc[known, "women"].sum())
+    people = arrays.column(participation, "participants")
+    women = arrays.column(participation, "women")
+    known = ~np.isnan(women)
+    covered = int(people[known].sum())
     return WomenShare(
-        share=women / covered if covered else None,
+        share=float(women[known].sum()) / covered if covered else None,
         covered=covered,
-        participants=int(participation["participants"].sum()),
+        participants=int(people.sum()),
     )
 
 

@@ -1,0 +1,305 @@
+"""Numpy arrays of a table's columns, computed once per loaded table and shared with its subsets.
+
+Filters and aggregates run on every rerun. On small tables their cost is the overhead of each
+pandas call, and on large ones isin over Arrow strings, which walks its argument in Python. So
+the columns they read are turned once into numpy arrays (text into integer codes), kept per
+DataFrame object, and a filtered subset gets its arrays by masking the loaded table's rather
+than by reading its own columns again.
+
+What is kept is found by the frame's identity: treat the tables and subsets as read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import weakref
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+
+class _Facts:
+    """What was computed for one DataFrame, and which loaded table (root, mask) it was cut from."""
+
+    __slots__ = ("frame", "mask", "root", "values")
+
+    def __init__(self, frame: weakref.ref, root: _Facts | None, mask: np.ndarray | None) -> None:
+        self.frame = frame
+        self.root = root
+        self.mask = mask
+        self.values: dict = {}
+
+
+_FACTS: dict[int, _Facts] = {}
+
+
+def _track(frame: pd.DataFrame, root: _Facts | None = None, mask=None) -> _Facts:
+    key = id(frame)
+    facts = _Facts(weakref.ref(frame, lambda _ref, key=key: _FACTS.pop(key, None)), root, mask)
+    _FACTS[key] = facts
+    return facts
+
+
+def _facts(frame: pd.DataFrame) -> _Facts:
+    hit = _FACTS.get(id(frame))
+    if hit is not None and hit.frame() is frame:
+        return hit
+    return _track(frame)
+
+
+def subset(parent: pd.DataFrame, child: pd.DataFrame, mask: np.ndarray) -> None:
+    """Record that `child` is parent[mask] (a boolean array), so that it masks the parent's arrays."""
+    facts = _facts(parent)
+    if facts.root is not None and facts.root.frame() is not None:
+        # One level only: a subset of a subset masks the loaded table with the combined mask.
+        full = facts.mask.copy()
+        full[full] = mask
+        _track(child, facts.root, full)
+    else:
+        _track(child, facts, mask)
+
+
+def _masked(value, mask: np.ndarray):
+    return value[mask] if isinstance(value, np.ndarray) else value.masked(mask)
+
+
+def cached(frame: pd.DataFrame, name, compute: Callable, from_root: bool = True):
+    """Return compute(frame), computed once per frame.
+
+    With `from_root`, a recorded subset masks its root's value (compute(root)[mask] must then
+    equal compute(subset)); values are numpy arrays or have a `masked(mask)` method.
+    """
+    facts = _facts(frame)
+    try:
+        return facts.values[name]
+    except KeyError:
+        pass
+    root = facts.root.frame() if from_root and facts.root is not None else None
+    if root is not None:
+        value = _masked(cached(root, name, compute), facts.mask)
+    else:
+        value = compute(frame)
+    facts.values[name] = value
+    return value
+
+
+def cached_with(frame: pd.DataFrame, other: pd.DataFrame, name, compute: Callable):
+    """Return compute(frame, other), computed once per pair of frames (not shared with subsets)."""
+    values = _facts(frame).values
+    key = (name, id(other))
+    hit = values.get(key)
+    if hit is not None and hit[0]() is other:
+        return hit[1]
+    value = compute(frame, other)
+    values[key] = (weakref.ref(other), value)
+    return value
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+def column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Return a column as a numpy array (read-only: it is shared)."""
+    return cached(frame, ("column", name), lambda f: _frozen(f[name].to_numpy()))
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if values.base is not None or values.flags.writeable:
+        values = values.view()
+        values.flags.writeable = False
+    return values
+
+
+class Codes:
+    """A column as integer codes into its sorted distinct values (-1 for a missing cell)."""
+
+    __slots__ = ("codes", "uniques", "where")
+
+    def __init__(self, codes: np.ndarray, uniques: pd.Index, where: dict) -> None:
+        self.codes = codes
+        self.uniques = uniques
+        self.where = where
+
+    @classmethod
+    def of(cls, values: pd.Series) -> Codes:
+        codes, uniques = pd.factorize(values, sort=True)
+        return cls(codes, uniques, {value: i for i, value in enumerate(uniques)})
+
+    def masked(self, mask: np.ndarray) -> Codes:
+        return Codes(self.codes[mask], self.uniques, self.where)
+
+    def isin(self, values: Iterable) -> np.ndarray:
+        """Return True where the cell is one of `values` (Series.isin)."""
+        wanted = [self.where[v] for v in values if v in self.where]
+        if not wanted:
+            return np.zeros(len(self.codes), dtype=bool)
+        if len(wanted) == 1:
+            return self.codes == wanted[0]
+        return np.isin(self.codes, wanted)
+
+    def eq(self, value) -> np.ndarray:
+        """Return True where the cell is `value` (Series == value)."""
+        code = self.where.get(value)
+        if code is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.codes == code
+
+    def counts(self, where: np.ndarray | None = None) -> np.ndarray:
+        """Return the rows per distinct value (of the rows `where` is True), missing cells left out."""
+        codes = self.codes if where is None else self.codes[where]
+        return np.bincount(codes + 1, minlength=len(self.uniques) + 1)[1:]
+
+    def sums(self, weights: np.ndarray) -> np.ndarray:
+        """Return the sum of `weights` per distinct value (float64), missing cells left out."""
+        return np.bincount(self.codes + 1, weights, minlength=len(self.uniques) + 1)[1:]
+
+    def count_of(self, counts: np.ndarray, value) -> int:
+        code = self.where.get(value)
+        return 0 if code is None else int(counts[code])
+
+
+def codes(frame: pd.DataFrame, name: str) -> Codes:
+    """Return a text column as Codes."""
+    return cached(frame, ("codes", name), lambda f: Codes.of(f[name]))
+
+
+def since(frame: pd.DataFrame, name: str, day: dt.date) -> np.ndarray:
+    """Return frame[name] >= day as a boolean array (False for a missing date)."""
+    values = column(frame, name)
+    if values.dtype.kind != "M":
+        return (frame[name] >= pd.Timestamp(day)).to_numpy()
+    return values >= pd.Timestamp(day).to_datetime64()
+
+
+def until(frame: pd.DataFrame, name: str, day: dt.date) -> np.ndarray:
+    """Return frame[name] <= day as a boolean array (False for a missing date)."""
+    values = column(frame, name)
+    if values.dtype.kind != "M":
+        return (frame[name] <= pd.Timestamp(day)).to_numpy()
+    return values <= pd.Timestamp(day).to_datetime64()
+
+
+def contains(frame: pd.DataFrame, name: str, value: str) -> np.ndarray:
+    """Return True where the list cell of frame[name] holds `value` (explode, then isin)."""
+
+    def compute(f: pd.DataFrame) -> np.ndarray:
+        cells = f[name].to_numpy()
+        # Rows share list objects (the loader's list cells): test each distinct one once.
+        seen: dict[int, bool] = {}
+        out = np.empty(len(cells), dtype=bool)
+        for i, cell in enumerate(cells):
+            hit = seen.get(id(cell))
+            if hit is None:
+                hit = seen[id(cell)] = _holds(cell, value)
+            out[i] = hit
+        return _frozen(out)
+
+    return cached(frame, ("contains", name, value), compute)
+
+
+def _holds(cell, value) -> bool:
+    if isinstance(cell, (list, tuple, np.ndarray, pd.Series)):
+        return any(item == value for item in cell if isinstance(item, str))
+    return isinstance(cell, str) and cell == value
+
+
+# --- requests: countries per request ------------------------------------------------------------
+
+
+class Pairs:
+    """(row, iso3, beneficiary) pairs of a requests frame as arrays; iso3 as codes."""
+
+    __slots__ = ("beneficiary", "categories", "codes", "rows", "where")
+
+    def __init__(self, rows, codes, beneficiary, categories: pd.Index, where: dict) -> None:
+        self.rows = rows
+        self.codes = codes
+        self.beneficiary = beneficiary
+        self.categories = categories
+        self.where = where
+
+    def masked(self, mask: np.ndarray) -> Pairs:
+        keep = mask[self.rows]
+        new_rows = (np.cumsum(mask) - 1)[self.rows[keep]]
+        return Pairs(
+            new_rows, self.codes[keep], self.beneficiary[keep], self.categories, self.where
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "row": self.rows,
+                "iso3": pd.Categorical.from_codes(self.codes, categories=self.categories),
+                "beneficiary": self.beneficiary,
+            }
+        )
+
+
+def _explode_pairs(requests: pd.DataFrame) -> Pairs:
+    lists = requests["beneficiaries"].to_numpy()
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    # Flattening the lists directly is several times faster than Series.explode.
+    listed = np.fromiter(itertools.chain.from_iterable(lists), object, int(lengths.sum()))
+    positions = np.arange(len(requests))
+    government = (requests["requester_type"] == "government").to_numpy()
+    rows = np.concatenate([np.repeat(positions, lengths), positions[government]])
+    values = np.concatenate([listed, requests["requester"].to_numpy(dtype=object)[government]])
+    found, uniques = pd.factorize(values)
+    # One pair per (request, country); np.unique keeps the first, so a government that is its own
+    # beneficiary keeps the beneficiary flag (the beneficiaries come first).
+    _, first = np.unique(rows * max(len(uniques), 1) + found, return_index=True)
+    categories = pd.Index(uniques, dtype="str")
+    return Pairs(
+        rows[first],
+        found[first],
+        first < len(listed),
+        categories,
+        {value: i for i, value in enumerate(categories)},
+    )
+
+
+def pairs(requests: pd.DataFrame) -> Pairs:
+    """Return the requests' country pairs (see filters.request_countries) as arrays."""
+    return cached(requests, "pairs", _explode_pairs)
+
+
+# --- meetings and participation ------------------------------------------------------------------
+
+
+def _positions_in(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.ndarray | None:
+    ids = meetings["meeting_id"]
+    if not ids.is_unique:
+        return None
+    return _frozen(pd.Index(ids).get_indexer(participation["meeting_id"]))
+
+
+def meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.ndarray | None:
+    """Return each participation row's position in `meetings` (-1: not there).
+
+    None when meeting ids repeat (a row would belong to several meetings).
+    """
+    m_facts, p_facts = _facts(meetings), _facts(participation)
+    m_root = m_facts.root.frame() if m_facts.root is not None else None
+    p_root = p_facts.root.frame() if p_facts.root is not None else None
+    if m_root is None:
+        m_root, m_mask = meetings, None
+    else:
+        m_mask = m_facts.mask
+    if p_root is None:
+        p_root, p_mask = participation, None
+    else:
+        p_mask = p_facts.mask
+    positions = cached_with(p_root, m_root, "meeting_positions", lambda p, m: _positions_in(m, p))
+    if positions is None:
+        return None
+    if p_mask is not None:
+        positions = positions[p_mask]
+    if m_mask is not None:
+        # Position in the loaded meetings -> position in the subset (-1 when left out).
+        rank = np.full(len(m_mask) + 1, -1, dtype=np.int64)
+        rank[:-1][m_mask] = np.arange(int(m_mask.sum()))
+        positions = rank[positions]
+    return positions
