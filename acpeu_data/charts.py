@@ -26,6 +26,8 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
 SEQUENTIAL = [[0.0, "#f1f5f9"], [0.001, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 ACP_FRAME = "#334155"
 GRID = "#e5e7eb"
+VENUE_MAX_PX = 44
+MAX_VENUE_LABELS = 15
 # A small template of our own instead of Plotly's default one, which adds about 8 KB of JSON
 # to every figure sent to the browser (and to every copy Streamlit makes of it).
 TEMPLATE = {
@@ -275,16 +277,24 @@ def meetings_map(venues: pd.DataFrame, links: pd.DataFrame, _: Translate) -> go.
     size = venues["participants"].fillna(0)
     # A venue of one meeting is named by its title; one of several by its city.
     names = venues["title"].where(venues["title"] != "", venues["city"])
+    # Only the largest venues carry their city's name on the map (venues come largest first);
+    # the others have it on hover, so that names never pile up.
+    cities = plain(venues["city"]).where(np.arange(len(venues)) < MAX_VENUE_LABELS, "")
     traces.append(
         dict(
             type="scattergeo",
             lat=_values(venues["lat"]),
             lon=_values(venues["lon"]),
             mode="markers+text",
-            text=_values(plain(venues["city"])),
+            text=_values(cities),
             textposition="top center",
             marker=dict(
-                size=_values(10 + size.pow(0.5) * 2.2),
+                # Area proportional to participants, the largest venue VENUE_MAX_PX across,
+                # whatever the scale of the data.
+                size=_values(size),
+                sizemode="area",
+                sizeref=2 * max(float(size.max()), 1.0) / VENUE_MAX_PX**2,
+                sizemin=6,
                 color="#0072B2",
                 opacity=0.85,
                 line=dict(color="white", width=1),
