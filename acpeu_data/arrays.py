@@ -126,7 +126,7 @@ class Codes:
     @classmethod
     def of(cls, values: pd.Series) -> Codes:
         codes, uniques = pd.factorize(values, sort=True)
-        return cls(codes, uniques, {value: i for i, value in enumerate(uniques)})
+        return cls(_small(codes, len(uniques)), uniques, {v: i for i, v in enumerate(uniques)})
 
     def masked(self, mask: np.ndarray) -> Codes:
         return Codes(self.codes[mask], self.uniques, self.where)
@@ -159,6 +159,14 @@ class Codes:
     def count_of(self, counts: np.ndarray, value) -> int:
         code = self.where.get(value)
         return 0 if code is None else int(counts[code])
+
+
+def _small(codes: np.ndarray, count: int) -> np.ndarray:
+    """Return codes in the smallest integer type that holds -1..count (a million rows: 1 MB)."""
+    for kind in (np.int8, np.int16, np.int32):
+        if count < np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes
 
 
 def codes(frame: pd.DataFrame, name: str) -> Codes:
@@ -254,7 +262,7 @@ def _explode_pairs(requests: pd.DataFrame) -> Pairs:
     categories = pd.Index(uniques, dtype="str")
     return Pairs(
         rows[first],
-        found[first],
+        _small(found[first], len(uniques)),
         first < len(listed),
         categories,
         {value: i for i, value in enumerate(categories)},
@@ -273,7 +281,8 @@ def _positions_in(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.nda
     ids = meetings["meeting_id"]
     if not ids.is_unique:
         return None
-    return _frozen(pd.Index(ids).get_indexer(participation["meeting_id"]))
+    positions = pd.Index(ids).get_indexer(participation["meeting_id"])
+    return _frozen(_small(positions, len(ids)))
 
 
 def meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.ndarray | None:

@@ -41,7 +41,8 @@ def _reached(pairs: arrays.Pairs) -> np.ndarray:
 def countries_of(requests: pd.DataFrame) -> pd.Series:
     """Return the distinct countries the requests were for (beneficiaries, else the government)."""
     pairs = arrays.pairs(requests)
-    return pd.Series(pairs.categories.take(_reached(pairs)), dtype="str", name="iso3")
+    reached = pairs.categories.take(_reached(pairs), allow_fill=True, fill_value=np.nan)
+    return pd.Series(reached, dtype="str", name="iso3")
 
 
 def _distinct(values: arrays.Codes, where: np.ndarray) -> int:
