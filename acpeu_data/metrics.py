@@ -178,6 +178,7 @@ def requests_by_country(ds, requests: pd.DataFrame) -> pd.DataFrame:
         ds.regional_organisations,
         "members",
         lambda orgs: dict(zip(orgs["code"], orgs["members"], strict=True)),
+        from_root=False,
     )
     # A loop over the organisations (a few dozen), not over the requests.
     via: dict[str, int] = {}

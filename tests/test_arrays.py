@@ -1,0 +1,95 @@
+"""Arrays kept per table: a filtered subset's masked arrays give what its own columns give."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import acpeu_data as ad
+from acpeu_data import arrays, metrics
+from acpeu_data import filters as flt
+
+DS = ad.load()
+REGIONS = list(dict.fromkeys(DS.countries["region"]))
+STATES = [
+    ad.Filters(regions=(REGIONS[0],)),
+    ad.Filters(regions=tuple(REGIONS[1:3]), topics=("remittances",)),
+    ad.Filters(topics=("trafficking",), date_from=dt.date(2016, 1, 1)),
+    ad.Filters(countries=("GHA", "JAM"), date_to=dt.date(2018, 12, 31)),
+    ad.Filters(statuses=("completed",), requester_types=("government",)),
+    ad.Filters(date_from=dt.date(2030, 1, 1)),
+]
+
+
+def figures(r: pd.DataFrame, m: pd.DataFrame, p: pd.DataFrame) -> list:
+    times = metrics.completion_times(r)
+    pairs = flt.request_countries(r)
+    return [
+        # A subset's pairs keep the loaded table's categories and their order within a request.
+        pairs.assign(iso3=pairs["iso3"].astype("str"))
+        .sort_values(["row", "iso3"])
+        .reset_index(drop=True),
+        metrics.kpis(r, m, p),
+        sorted(metrics.countries_of(r)),
+        metrics.requests_over_time(r, "QS", include_total=True),
+        metrics.requests_by_region(r, REGIONS),
+        metrics.requests_by_topic(r),
+        metrics.requests_by_status(r),
+        metrics.requests_by_typology(r),
+        metrics.requests_by_country(DS, r),
+        times,
+        metrics.completion_summary(times),
+        metrics.participation_by_meeting(m, p),
+        metrics.participation_by_region(m, p),
+        metrics.participation_by_stakeholder_type(p),
+        metrics.women_share(p),
+    ]
+
+
+def assert_same(ours, theirs) -> None:
+    for a, b in zip(ours, theirs, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+        elif isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b, check_exact=True)
+        elif isinstance(a, list):
+            assert a == b
+        else:
+            assert dataclasses.astuple(a) == pytest.approx(dataclasses.astuple(b), nan_ok=True)
+
+
+@pytest.mark.parametrize("f", STATES, ids=str)
+def test_subsets_take_what_their_own_columns_give(f):
+    r, m, p = (
+        flt.filter_requests(DS, f),
+        flt.filter_meetings(DS, f),
+        flt.filter_participation(DS, f),
+    )
+    assert_same(figures(r, m, p), figures(r.copy(), m.copy(), p.copy()))
+
+
+def test_a_subset_of_a_subset_masks_the_loaded_table():
+    r = flt.filter_requests(DS, ad.Filters(regions=(REGIONS[0],)))
+    mask = np.arange(len(r)) % 2 == 0
+    half = r[mask]
+    arrays.subset(r, half, mask)
+    assert_same(
+        figures(half, DS.meetings, DS.participation),
+        figures(half.copy(), DS.meetings, DS.participation),
+    )
+
+
+def test_shared_arrays_are_read_only():
+    with pytest.raises(ValueError):
+        arrays.column(DS.requests, "topic_visas")[0] = True
+
+
+def test_meetings_with_a_repeated_id_are_matched_by_id():
+    m = pd.concat([DS.meetings, DS.meetings.iloc[:1]])
+    per = metrics.participation_by_meeting(m, DS.participation)
+    assert len(per) == len(m)
+    assert per["participants"].iloc[-1] == per["participants"].iloc[0]
