@@ -508,3 +508,44 @@ def country_profile(ds, iso3: str, requests, meetings, participation) -> Country
     return CountryProfile(
         requests=mine, topics=requests_by_topic(mine), meetings=attended.sort_values("start_date")
     )
+
+
+# Any dates do: the filters build their date arrays on first use of a date bound.
+PREPARE_FROM = contract.PROGRAMME_START
+PREPARE_TO = contract.PROGRAMME_END
+
+
+def prepare(ds) -> None:
+    """Build, once at load time, the arrays that filters and figures read (acpeu_data.arrays).
+
+    They are otherwise built by the first filter change after a load (about a second at a
+    million requests), which would make the first manager to use a new data version wait.
+    """
+    from acpeu_data.filters import Filters, filter_meetings, filter_participation, filter_requests
+
+    regions = tuple(dict.fromkeys(ds.countries["region"]))[:1]
+    every = Filters(
+        regions=regions,
+        topics=tuple(contract.TOPICS)[:1],
+        countries=tuple(ds.countries["iso3"])[:1],
+        requester_types=tuple(contract.REQUESTER_TYPES)[:1],
+        statuses=tuple(contract.STATUSES)[:1],
+        date_from=PREPARE_FROM,
+        date_to=PREPARE_TO,
+    )
+    for f in (Filters(regions=regions), every):
+        requests = filter_requests(ds, f)
+        meetings = filter_meetings(ds, f)
+        participation = filter_participation(ds, f)
+        kpis(requests, meetings, participation)
+        requests_over_time(requests, include_total=True)
+        requests_by_region(requests, list(dict.fromkeys(ds.countries["region"])))
+        requests_by_topic(requests)
+        requests_by_status(requests)
+        requests_by_typology(requests)
+        requests_by_country(ds, requests)
+        completion_times(requests)
+        participation_by_meeting(meetings, participation)
+        participation_by_region(meetings, participation)
+        participation_by_stakeholder_type(participation)
+        women_share(participation)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from builders import small_dataset
 
+import acpeu_data as ad
 from acpeu_data import contract, geo, metrics
 from acpeu_data.filters import Filters, filter_participation, filter_requests
 
@@ -308,3 +309,15 @@ def test_country_profile():
     ken = metrics.country_profile(DS, "KEN", REQ, MEET, PART)
     assert ken.requests.empty and ken.meetings.empty
     assert ken.topics["requests"].sum() == 0
+
+
+def test_prepare_changes_no_figure():
+    plain, prepared = ad.load(), ad.load()
+    metrics.prepare(prepared)
+    for f in (Filters(), Filters(regions=("Caribbean",), topics=("trafficking",))):
+        a, b = filter_requests(plain, f), filter_requests(prepared, f)
+        assert a.equals(b)
+        assert metrics.requests_by_status(a).equals(metrics.requests_by_status(b))
+        assert metrics.kpis(a, a.iloc[:0], plain.participation.iloc[:0]) == metrics.kpis(
+            b, b.iloc[:0], prepared.participation.iloc[:0]
+        )

@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import contract, export, tables
+from acpeu_data import contract, export, metrics, tables
 from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR
 
@@ -57,9 +57,11 @@ def _load_version(origin: str, version: tuple) -> ad.Dataset | ad.DataError:
     # The version is part of the key only: a new version means a new entry.
     del version
     try:
-        return ad.load(origin)
+        ds = ad.load(origin)
     except ad.DataError as error:
         return error
+    metrics.prepare(ds)
+    return ds
 
 
 def _load(origin: Path) -> ad.Dataset | ad.DataError:
