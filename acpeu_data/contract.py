@@ -93,6 +93,8 @@ FORMULA_ESCAPE = "'"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FOLDER_FILE_BYTES = 1024 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# An upload is read in a separate process, stopped after this many seconds.
+MAX_UPLOAD_READ_SECONDS = 60
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
 MAX_CELL_CHARS = 2_000

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -138,8 +139,15 @@ def load(folder: str | os.PathLike | None = None) -> Dataset:
     return _load_sources(sources, problems, str(path), is_bundled, version)
 
 
-def load_files(files: dict[str, bytes]) -> Dataset:
-    """Return the dataset in uploaded files (CSV files by name, or one .xlsx); no disk is touched."""
+def load_files(files: dict[str, bytes], *, time_limit: float | None = None) -> Dataset:
+    """Return the dataset in uploaded files (CSV files by name, or one .xlsx); no disk is touched.
+
+    With `time_limit` (seconds) the files are read in a separate process, stopped when it takes
+    longer: a crafted file can cost time beyond its size (e.g. a workbook of huge sheets), and
+    a thread that parses cannot be stopped.
+    """
+    if time_limit is not None:
+        return _load_files_within(files, time_limit)
     problems: list[Problem] = []
     total = sum(len(data) for data in files.values())
     if total > contract.MAX_UPLOAD_BYTES:
@@ -153,6 +161,54 @@ def load_files(files: dict[str, bytes]) -> Dataset:
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     return _load_sources(sources, problems, "upload", False, ("upload", digest.hexdigest()))
+
+
+def _read_uploads(files: dict[str, bytes], connection) -> None:
+    # Runs in the child process: send back the dataset or the DataError, nothing else.
+    try:
+        connection.send(load_files(files))
+    except DataError as error:
+        connection.send(error)
+    finally:
+        connection.close()
+
+
+def _load_files_within(files: dict[str, bytes], seconds: float) -> Dataset:
+    # "spawn": a fresh interpreter, never a fork of the server's threads.
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    worker = context.Process(target=_read_uploads, args=(files, sending), daemon=True)
+    worker.start()
+    sending.close()
+    try:
+        if receiving.poll(seconds):
+            result = receiving.recv()
+        else:
+            result = DataError(
+                [
+                    make(
+                        "upload",
+                        None,
+                        None,
+                        None,
+                        "took longer than {seconds} seconds to read: split the data into "
+                        "smaller files, or ask for it to be placed in the data folder",
+                        seconds=format(seconds, "g"),
+                    )
+                ]
+            )
+    except EOFError:  # the reader died (e.g. out of memory) without an answer
+        result = DataError(
+            [make("upload", None, None, None, "could not be read: the reader stopped")]
+        )
+    finally:
+        receiving.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+    if isinstance(result, DataError):
+        raise result
+    return result
 
 
 # --- collecting the sources ---------------------------------------------------------------------

@@ -71,6 +71,10 @@ class DataError(Exception):
         summary = f"{first.file}: {first.message}" if first else "no details"
         super().__init__(f"{len(self.problems)} problem(s) in the data; first: {summary}")
 
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses a process boundary (load_files(time_limit)).
+        return (DataError, (self.problems,))
+
 
 def N_(template: str) -> str:
     """Return `template` unchanged: marks a message for extraction (pybabel -k N_)."""

@@ -120,3 +120,4 @@ def test_documented_limits_are_the_enforced_ones():
     assert f"{contract.MAX_UPLOAD_BYTES // 2**20} MB per upload" in text
     assert f"{contract.MAX_ROWS:,} rows" in text
     assert f"{contract.MAX_CELL_CHARS:,} characters per cell" in text
+    assert f"stopped after {contract.MAX_UPLOAD_READ_SECONDS} seconds" in text

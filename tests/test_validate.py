@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import acpeu_data as ad
@@ -226,6 +227,28 @@ def test_upload_too_large(data_copy, monkeypatch):
     with pytest.raises(ad.DataError) as caught:
         ad.load_files(data_copy.as_upload())
     assert "too large" in caught.value.problems[0].message
+
+
+def test_upload_read_in_a_separate_process_gives_the_same_dataset(data_copy):
+    here = ad.load_files(data_copy.as_upload())
+    there = ad.load_files(data_copy.as_upload(), time_limit=120)
+    for table in ("countries", "requests", "meetings", "participation"):
+        pd.testing.assert_frame_equal(getattr(here, table), getattr(there, table))
+
+
+def test_upload_that_takes_too_long_is_stopped(data_copy):
+    with pytest.raises(ad.DataError) as caught:
+        ad.load_files(data_copy.as_upload(), time_limit=0.001)
+    [problem] = caught.value.problems
+    assert problem.file == "upload"
+    assert "took longer than 0.001 seconds" in problem.message
+
+
+def test_upload_problems_come_back_from_the_separate_process(data_copy):
+    data_copy.set_cell("requests.csv", 3, "received_on", "someday")
+    with pytest.raises(ad.DataError) as caught:
+        ad.load_files(data_copy.as_upload(), time_limit=120)
+    assert find(caught.value.problems, "requests.csv", 3, "received_on")
 
 
 # --- workbooks ----------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def use_upload(files: dict[str, bytes]) -> list[ad.Problem]:
     (upload_problems()) until the next upload or "Back to the bundled data".
     """
     try:
-        dataset = ad.load_files(files)
+        dataset = ad.load_files(files, time_limit=contract.MAX_UPLOAD_READ_SECONDS)
+        metrics.prepare(dataset)
     except ad.DataError as error:
         st.session_state[UPLOAD_PROBLEMS_KEY] = error.problems
         return error.problems
