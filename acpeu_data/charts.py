@@ -130,15 +130,22 @@ def bar(
 def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
     """Return cumulative requests received per topic over time (one line per topic, plus all)."""
     hover = "%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>"
+    # Columns taken out once and cut per topic by position: six masks over the frame and six
+    # date formattings would cost more than the figure itself.
+    months = np.asarray(_values(over_time["month"]), dtype=object)
+    cumulative = over_time["cumulative"].to_numpy()
+    topic_of_row = over_time["topic"].to_numpy(dtype=object)
+    rows_of = {
+        topic: np.flatnonzero(topic_of_row == topic) for topic in dict.fromkeys(topic_of_row)
+    }
     traces = []
-    topics = [t for t in contract.TOPICS if t in set(over_time["topic"])]
-    for i, topic in enumerate(topics):
-        rows = over_time[over_time["topic"] == topic]
+    for i, topic in enumerate(t for t in contract.TOPICS if t in rows_of):
+        rows = rows_of[topic]
         traces.append(
             dict(
                 type="scatter",
-                x=_values(rows["month"]),
-                y=_values(rows["cumulative"]),
+                x=months[rows].tolist(),
+                y=cumulative[rows],
                 name=_(contract.TOPICS[topic]),
                 mode="lines+markers",
                 line=dict(color=contract.TOPIC_COLOURS[topic], dash=DASHES[i % 6], width=2),
@@ -146,13 +153,13 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
                 hovertemplate=hover,
             )
         )
-    total = over_time[over_time["topic"] == TOTAL]
-    if len(total):
+    if TOTAL in rows_of:
+        rows = rows_of[TOTAL]
         traces.append(
             dict(
                 type="scatter",
-                x=_values(total["month"]),
-                y=_values(total["cumulative"]),
+                x=months[rows].tolist(),
+                y=cumulative[rows],
                 name=_("All requests"),
                 mode="lines",
                 line=dict(color="#1f2937", width=3),

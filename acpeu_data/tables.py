@@ -64,9 +64,8 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return the cumulative-by-topic frame as one row per month, one column per topic."""
     if over_time.empty:
         return pd.DataFrame({_("Month"): []})
-    wide = over_time.pivot_table(
-        index="month", columns="topic", values="cumulative", aggfunc="max", observed=True
-    )
+    # One row per month and topic already: a plain pivot, not pivot_table's group-by.
+    wide = over_time.pivot(index="month", columns="topic", values="cumulative")
     labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
     wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")

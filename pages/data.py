@@ -10,6 +10,7 @@ import streamlit as st
 
 from acpeu_data import contract, i18n, tables, templates
 from ui import data as ui_data
+from ui import memo
 from ui import page as ui_page
 from ui.widgets import table
 
@@ -47,7 +48,15 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
             file=ui_data.escape_markdown(file), count=page.number(len(found))
         )
         with st.expander(label, expanded=True, icon=":material/description:"):
-            table(page, tables.problems_for_display(found, _))
+            if warnings:  # the dataset's own warnings: the same for every filter and session
+                shown = memo.for_data(
+                    ds,
+                    ("warnings", file, page.lang),
+                    lambda found=found: tables.problems_for_display(found, _),
+                )
+            else:
+                shown = tables.problems_for_display(found, _)
+            table(page, shown)
 
 
 def back_label() -> str:
@@ -83,10 +92,18 @@ elif ds.is_bundled:
 else:
     st.write(_("Your data folder:"))
     st.text(ds.origin)
-st.dataframe(tables.files_for_display(ds, _, page.lang), hide_index=True, width="stretch")
+st.dataframe(
+    memo.for_data(ds, ("files", page.lang), lambda: tables.files_for_display(ds, _, page.lang)),
+    hide_index=True,
+    width="stretch",
+)
 
 st.header(_("Where the records come from"), anchor=False)
-st.dataframe(tables.sources_for_display(ds, _), hide_index=True, width="stretch")
+st.dataframe(
+    memo.for_data(ds, ("sources", page.lang), lambda: tables.sources_for_display(ds, _)),
+    hide_index=True,
+    width="stretch",
+)
 
 if ds.warnings:
     st.header(_("Warnings (the data is used, but have a look)"), anchor=False)

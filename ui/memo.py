@@ -54,6 +54,11 @@ class Lru:
         return len(self._items)
 
 
+def for_data(ds, name: Hashable, build: Callable[[], T]) -> T:
+    """Return build(), computed once per data version: for what depends on the data only."""
+    return results().get((ds.origin, ds.version, name), build)
+
+
 @st.cache_resource(show_spinner=False)
 def results() -> Lru:
     """The store of aggregates and figures."""

@@ -18,6 +18,7 @@ import acpeu_data as ad
 from acpeu_data import contract, geo, i18n
 from acpeu_data import filters as flt
 from acpeu_data.i18n import Translate
+from ui import memo
 
 FILTERS_KEY = "filters"
 LANG_KEY = "lang"
@@ -95,11 +96,15 @@ def _region_options(ds: ad.Dataset) -> list[str]:
 
 
 def _country_options(ds: ad.Dataset, regions: list[str], chosen: list[str], lang: str) -> list[str]:
-    countries = ds.countries
-    if regions:
-        countries = countries[countries["region"].isin(regions)]
-    options = set(countries["iso3"]) | set(chosen)
-    return sorted(options, key=lambda iso3: geo.country_name(iso3, lang))
+    def build() -> list[str]:
+        countries = ds.countries
+        if regions:
+            countries = countries[countries["region"].isin(regions)]
+        options = set(countries["iso3"]) | set(chosen)
+        return sorted(options, key=lambda iso3: geo.country_name(iso3, lang))
+
+    key = ("country options", tuple(regions), tuple(chosen), lang)
+    return list(memo.for_data(ds, key, build))
 
 
 def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
@@ -174,6 +179,10 @@ def _clip_dates(first: dt.date, last: dt.date) -> None:
 
 
 def _date_bounds(ds: ad.Dataset) -> tuple[dt.date, dt.date]:
+    return memo.for_data(ds, "date bounds", lambda: _years_spanned(ds))
+
+
+def _years_spanned(ds: ad.Dataset) -> tuple[dt.date, dt.date]:
     dates = ds.requests["received_on"].dropna()
     starts = ds.meetings["start_date"].dropna()
     lows = [d.min() for d in (dates, starts) if len(d)]
