@@ -434,6 +434,25 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
 MAX_LINKS = 300
 
 
+def _places(meetings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return each meeting's venue number (-1 when it has no coordinates), and each venue's
+    first meeting (position), venues numbered in the order they first appear."""
+    lat = meetings["lat"].to_numpy(dtype="float64")
+    lon = meetings["lon"].to_numpy(dtype="float64")
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    place = np.full(len(meetings), -1, dtype="int64")
+    if located.any():
+        pairs = np.column_stack([lat[located], lon[located]])
+        _, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+        # np.unique numbers places in sorted order; renumber them by first appearance.
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        place[located] = rank[inverse.ravel()]
+        return place, np.flatnonzero(located)[np.sort(first)]
+    return place, np.array([], dtype="int64")
+
+
 def meeting_links(
     meetings: pd.DataFrame, participation: pd.DataFrame, ds=None, limit: int = MAX_LINKS
 ) -> pd.DataFrame:
@@ -443,47 +462,62 @@ def meeting_links(
     and the rest are left out. Delegations from the venue's own country draw no line.
     """
     columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
-    rows = participation[
-        participation["meeting_id"].isin(meetings["meeting_id"])
-        & (participation["country_iso3"].fillna("") != "")
-    ]
-    per = rows.groupby(["meeting_id", "country_iso3"], observed=True)["participants"].sum()
-    per = per.reset_index().rename(columns={"country_iso3": "from_iso3"})
-    venues = meetings.set_index("meeting_id")[["lat", "lon", "country_iso3"]]
-    per = per.join(venues, on="meeting_id").rename(columns={"lat": "to_lat", "lon": "to_lon"})
-    per = per[per["from_iso3"].astype(str) != per["country_iso3"].astype(str)]
-    per = (
-        per.groupby(["from_iso3", "to_lat", "to_lon"], observed=True, sort=False)["participants"]
-        .sum()
-        .reset_index()
-        .sort_values("participants", ascending=False, kind="stable")
-        .head(limit)
+    place, first = _places(meetings)
+    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country != "")
+    keep[keep] = country[keep] != venue_country[position[keep]]
+    codes, names = pd.factorize(country[keep])
+    key = codes.astype("int64") * max(len(first), 1) + at[keep]
+    people = participation["participants"].to_numpy()[keep]
+    sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
+    used = np.flatnonzero(sums > 0)
+    used = used[np.argsort(-sums[used], kind="stable")][:limit]
+    lat = meetings["lat"].to_numpy(dtype="float64")[first]
+    lon = meetings["lon"].to_numpy(dtype="float64")[first]
+    from_iso3 = [str(names[k // max(len(first), 1)]) for k in used]
+    venue = used % max(len(first), 1)
+    points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in set(from_iso3)}
+    out = pd.DataFrame(
+        {
+            "from_iso3": from_iso3,
+            "from_lat": [points[c][0] for c in from_iso3],
+            "from_lon": [points[c][1] for c in from_iso3],
+            "to_lat": lat[venue],
+            "to_lon": lon[venue],
+            "participants": sums[used].astype("int64"),
+        },
+        columns=columns,
     )
-    points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in per["from_iso3"].unique()}
-    per["from_lat"] = [points[c][0] for c in per["from_iso3"]]
-    per["from_lon"] = [points[c][1] for c in per["from_iso3"]]
-    per = per.dropna(subset=["from_lat", "to_lat"])
-    per["from_iso3"] = per["from_iso3"].astype(str)
-    return per[columns].reset_index(drop=True)
+    return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
 
 
 def venues(meetings: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per venue (city and place): its meetings and their participants, largest first.
+    """Return one row per venue (a place): its meetings and their participants, largest first.
 
-    `title` is the meeting's title where the venue held one meeting, else empty.
+    City and country are those of the venue's first meeting; `title` is the meeting's title
+    where the venue held one meeting, else empty.
     """
-    keys = ["city", "country_name", "lat", "lon"]
-    located = meetings.dropna(subset=["lat", "lon"])
-    out = (
-        located.groupby(keys, observed=True, sort=False)
-        .agg(
-            meetings=("meeting_id", "size"),
-            participants=("participants", "sum"),
-            title=("title", "first"),
-        )
-        .reset_index()
+    place, first = _places(meetings)
+    located = place >= 0
+    held = np.bincount(place[located], minlength=len(first))
+    people = np.bincount(
+        place[located], weights=meetings["participants"].to_numpy()[located], minlength=len(first)
     )
-    out["title"] = out["title"].where(out["meetings"] == 1, "")
+    titles = meetings["title"].to_numpy(dtype=object)[first]
+    out = pd.DataFrame(
+        {
+            "city": meetings["city"].to_numpy(dtype=object)[first],
+            "country_name": meetings["country_name"].to_numpy(dtype=object)[first],
+            "lat": meetings["lat"].to_numpy(dtype="float64")[first],
+            "lon": meetings["lon"].to_numpy(dtype="float64")[first],
+            "meetings": held.astype("int64"),
+            "participants": people.astype("int64"),
+            "title": np.where(held == 1, titles, ""),
+        }
+    )
     out = out.sort_values("participants", ascending=False, kind="stable")
     return out.reset_index(drop=True)
 
