@@ -128,6 +128,8 @@ def _browser_rows(browser: dict) -> list[list[str]]:
     rows = []
     for size, figures in browser.items():
         per_session = figures.get("per_extra_session_mb")
+        if per_session is not None:
+            per_session = round(per_session, 1) + 0.0  # noise below 0.05 MB is no "-0.0"
         row = [
             _size(size),
             _number(figures.get("first_map_s"), "{:.1f}"),
