@@ -138,33 +138,26 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
     rows_of = {
         topic: np.flatnonzero(topic_of_row == topic) for topic in dict.fromkeys(topic_of_row)
     }
-    traces = []
-    for i, topic in enumerate(t for t in contract.TOPICS if t in rows_of):
-        rows = rows_of[topic]
-        traces.append(
-            dict(
-                type="scatter",
-                x=months[rows].tolist(),
-                y=cumulative[rows],
-                name=_(contract.TOPICS[topic]),
-                mode="lines+markers",
-                line=dict(color=contract.TOPIC_COLOURS[topic], dash=DASHES[i % 6], width=2),
-                marker=dict(symbol=SYMBOLS[i % 6], size=5),
-                hovertemplate=hover,
-            )
+
+    def line(key: str, name: str, **style) -> dict:
+        rows = rows_of[key]
+        x, y = months[rows].tolist(), cumulative[rows]
+        return dict(type="scatter", x=x, y=y, name=name, hovertemplate=hover, **style)
+
+    topics = [t for t in contract.TOPICS if t in rows_of]
+    traces = [
+        line(
+            topic,
+            _(contract.TOPICS[topic]),
+            mode="lines+markers",
+            line=dict(color=contract.TOPIC_COLOURS[topic], dash=DASHES[i % 6], width=2),
+            marker=dict(symbol=SYMBOLS[i % 6], size=5),
         )
+        for i, topic in enumerate(topics)
+    ]
     if TOTAL in rows_of:
-        rows = rows_of[TOTAL]
         traces.append(
-            dict(
-                type="scatter",
-                x=months[rows].tolist(),
-                y=cumulative[rows],
-                name=_("All requests"),
-                mode="lines",
-                line=dict(color="#1f2937", width=3),
-                hovertemplate=hover,
-            )
+            line(TOTAL, _("All requests"), mode="lines", line=dict(color="#1f2937", width=3))
         )
     return _figure(
         traces,

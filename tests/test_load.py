@@ -133,7 +133,6 @@ def test_environment_variable_then_bundled_data(monkeypatch, valid_dir):
     assert ad.load().origin == str(BUNDLED_DIR)
 
 
-@pytest.mark.skipif(not (BUNDLED_DIR / "requests.csv").exists(), reason="no bundled data yet")
 def test_bundled_data_loads_cleanly(monkeypatch):
     # How fast is for the benchmark (make bench), not for a test a busy machine could fail.
     monkeypatch.delenv("ACPEU_DATA_DIR", raising=False)
@@ -225,8 +224,6 @@ def test_load_never_writes_to_the_data_folder(data_copy):
 
 
 def test_bundled_folder_copy_is_not_bundled(tmp_path):
-    if not (BUNDLED_DIR / "requests.csv").exists():
-        pytest.skip("no bundled data yet")
     copy = tmp_path / "data"
     shutil.copytree(BUNDLED_DIR, copy)
     assert not ad.load(copy).is_bundled
