@@ -8,6 +8,7 @@ assert that the dashboard works offline and sends nothing out.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -280,24 +281,28 @@ def new_browsing(browser: Browser, base_url: str) -> Browsing:
     return browsing
 
 
-@pytest.fixture
-def browsing(browser: Browser, app_url: str) -> Iterator[Browsing]:
-    """A new browser context on the module's app, closed after the test."""
-    current = new_browsing(browser, app_url)
+@contextlib.contextmanager
+def browsing_context(browser: Browser, base_url: str) -> Iterator[Browsing]:
+    """A new browser context (new_browsing) that is closed when the block ends."""
+    current = new_browsing(browser, base_url)
     try:
         yield current
     finally:
         current.context.close()
+
+
+@pytest.fixture
+def browsing(browser: Browser, app_url: str) -> Iterator[Browsing]:
+    """A new browser context on the module's app, closed after the test."""
+    with browsing_context(browser, app_url) as current:
+        yield current
 
 
 @pytest.fixture
 def second_browsing(browser: Browser, app_url: str) -> Iterator[Browsing]:
     """Another, independent context: a colleague opening a link the first one copied."""
-    current = new_browsing(browser, app_url)
-    try:
+    with browsing_context(browser, app_url) as current:
         yield current
-    finally:
-        current.context.close()
 
 
 # --- Streamlit page helpers ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 import acpeu_data as ad
 from acpeu_data import contract
-from tests.browser.conftest import BUNDLED_DATA, _stop, new_browsing, start_app
+from tests.browser.conftest import BUNDLED_DATA, _stop, browsing_context, start_app
 
 TRICKY_TITLE = "=1+1 <script>alert(1)</script> <b>bold</b>"
 PAGES = ["Overview", "Requests", "Countries", "Meetings", "Data"]
@@ -76,20 +76,14 @@ def bundled_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def uploader(browser, bundled_url):
-    current = new_browsing(browser, bundled_url)
-    try:
+    with browsing_context(browser, bundled_url) as current:
         yield current
-    finally:
-        current.context.close()
 
 
 @pytest.fixture
 def colleague(browser, bundled_url):
-    current = new_browsing(browser, bundled_url)
-    try:
+    with browsing_context(browser, bundled_url) as current:
         yield current
-    finally:
-        current.context.close()
 
 
 # --- page helpers -----------------------------------------------------------------------------
