@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import io
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
@@ -36,9 +39,24 @@ def normalise_language(code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def catalogue_path(lang: str) -> Path:
+    """The .po of a language: the only form of the catalogue kept in the repository."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def _translations(lang: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    # The .po is compiled in memory once per process (a few ms), so no binary .mo is kept in
+    # git: catalogues merge as text, and what the app reads is always what the .po says.
+    path = catalogue_path(lang)
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 def translator(lang: str) -> Translate:

@@ -5,20 +5,23 @@
    region names of the bundled data, "Non-ACP", the page names of the sidebar, and the
    message templates of acpeu_data's Problems (the `template` of validate.make).
 3. Each language's .po is updated from the template (new texts get an empty translation,
-   which tests/test_i18n.py reports) and compiled to the .mo the app reads.
+   which tests/test_i18n.py reports). The app compiles the .po in memory (acpeu_data/i18n.py).
+
+Catalogues are written sorted by text, without source locations or dates, so that two branches
+adding texts touch different lines and merge without conflicts.
 """
 
 from __future__ import annotations
 
 import ast
 import csv
+import datetime
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +38,9 @@ MESSAGE_MODULES = ("acpeu_data/validate.py", "acpeu_data/read.py", "acpeu_data/l
 MESSAGE_CALLS = {"make", "located", "_error", "Problem"}
 MESSAGE_NAMES = {"message", "summary", "template"}
 LANGUAGE_TEAM = "ACP-EU Migration Action dashboard maintainers"
+# A fixed header date: a date that changed at every run would make every branch conflict.
+CREATION_DATE = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+WRITE_OPTIONS = {"width": 100, "sort_output": True, "no_location": True}
 
 
 def _code_texts() -> list[str]:
@@ -90,7 +96,9 @@ def message_templates() -> list[str]:
 
 def build_template() -> Catalog:
     """Return the template: extracted texts plus the data texts shown through `_()`."""
-    catalog = Catalog(project="acpeu-dashboard", version="1", fuzzy=False)
+    catalog = Catalog(
+        project="acpeu-dashboard", version="1", fuzzy=False, creation_date=CREATION_DATE
+    )
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
     for filename, lineno, message, _comments, _ctx in extract_from_dir(
@@ -109,7 +117,7 @@ def build_template() -> Catalog:
 
 
 def update_languages(template: Catalog) -> None:
-    """Merge the template into each language's .po and compile its .mo."""
+    """Merge the template into each language's .po."""
     for lang in i18n.LANGUAGES:
         if lang == i18n.DEFAULT_LANGUAGE:
             continue
@@ -126,26 +134,17 @@ def update_languages(template: Catalog) -> None:
         catalog.fuzzy = False  # the header: translations are reviewed, not machine-made
         catalog.project, catalog.version = "acpeu-dashboard", "1"
         catalog.language_team = LANGUAGE_TEAM
+        catalog.creation_date = CREATION_DATE
         with po_path.open("wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=False)
-        compile_language(lang)
-
-
-def compile_language(lang: str) -> None:
-    """Write the .mo of a language from its .po."""
-    folder = i18n.LOCALE_DIR / lang / "LC_MESSAGES"
-    with (folder / f"{i18n.DOMAIN}.po").open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    with (folder / f"{i18n.DOMAIN}.mo").open("wb") as handle:
-        write_mo(handle, catalog)
+            write_po(handle, catalog, **WRITE_OPTIONS)
 
 
 def main() -> None:
-    """Write the template, update and compile every language."""
+    """Write the template and update every language."""
     template = build_template()
     TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
     with TEMPLATE.open("wb") as handle:
-        write_po(handle, template, width=100, omit_header=False)
+        write_po(handle, template, **WRITE_OPTIONS)
     update_languages(template)
     print(f"{len(template)} texts in {TEMPLATE.relative_to(ROOT)}")
 
