@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from acpeu_data import contract, i18n, tables, templates
+from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui import memo
 from ui import page as ui_page
 from ui.widgets import table
 
@@ -21,6 +21,7 @@ page = ui_page.setup("Data")
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
+identity = page.identity
 
 
 def show_problems(problems, key: str, warnings: bool = False) -> None:
@@ -72,6 +73,10 @@ def forget_problems() -> None:
     st.session_state.pop(ui_data.UPLOAD_PROBLEMS_KEY, None)
 
 
+if not identity.sign_in:
+    auth.open_server_warning(_)
+publishing.show_flash()
+
 if state.problems:
     st.header(_("Problems in the data folder"), anchor=False)
     st.text(state.failed_origin)
@@ -87,6 +92,17 @@ st.header(_("Data in use"), anchor=False)
 if state.is_upload:
     st.write(_("Your uploaded files (this browser session only; nothing is saved on the server)."))
     st.button(back_label(), on_click=ui_data.forget_upload, icon=":material/undo:", key="back")
+elif state.version is not None:
+    version = state.version
+    st.write(
+        _("Published version {number} of {when}, by {by}.").format(
+            number=version.number,
+            when=publishing.when(version.published_at, page.lang),
+            by=ui_data.escape_markdown(version.by or "–"),
+        )
+    )
+    if version.comment:
+        st.caption(ui_data.escape_markdown(version.comment))
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
 else:
@@ -108,6 +124,50 @@ st.dataframe(
 if ds.warnings:
     st.header(_("Warnings (the data is used, but have a look)"), anchor=False)
     show_problems(ds.warnings, "warnings", warnings=True)
+
+history = store.version_store().history()
+if history or identity.is_data_manager:
+    st.header(_("Published versions"), anchor=False)
+if history:
+    st.write(
+        _(
+            "Every publication is kept: who published it, when, why, its rows and what "
+            "changed since the version before. Everyone sees the newest."
+        )
+    )
+    st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
+elif identity.is_data_manager:
+    st.write(
+        _(
+            "Nothing has been published yet: everyone sees the data folder. Upload files "
+            "below, check them, and publish them for everyone."
+        )
+    )
+if identity.is_data_manager and len(history) > 1:
+    with st.form("rollback", border=True):
+        st.subheader(_("Make an earlier version current again"), anchor=False)
+        earlier = {v.number: v for v in history[1:]}
+        chosen = st.selectbox(
+            _("Version"),
+            list(earlier),
+            format_func=lambda number: _("Version {number} of {when}: {comment}").format(
+                number=number,
+                when=publishing.when(earlier[number].published_at, page.lang),
+                comment=earlier[number].comment or publishing.kind_text(earlier[number], _),
+            ),
+            key="rollback_version",
+        )
+        reason = st.text_input(
+            _("Why (a short comment, kept in the history)"),
+            max_chars=publishing.MAX_COMMENT_CHARS,
+            key="rollback_comment",
+        )
+        if st.form_submit_button(_("Make this version current again"), icon=":material/history:"):
+            if not reason.strip():
+                st.error(_("Write a short comment first: it tells the others why."))
+            else:
+                publishing.roll_back(identity, chosen, reason.strip(), _)
+                st.rerun()
 
 st.header(_("Bring your own data"), anchor=False)
 st.write(
@@ -163,9 +223,34 @@ uploads = st.file_uploader(
 )
 if uploads and st.button(_("Use these files"), type="primary", key="use_upload"):
     with st.spinner(_("Checking the files...")):
-        found = ui_data.use_upload({f.name: f.getvalue() for f in uploads})
+        found = ui_data.use_upload(
+            {f.name: f.getvalue() for f in uploads}, keep_files=identity.is_data_manager
+        )
     if not found:
         st.rerun()
+
+if identity.is_data_manager and state.is_upload and st.session_state.get(ui_data.UPLOAD_FILES_KEY):
+    with st.form("publish", border=True):
+        st.subheader(_("Publish these files for everyone"), anchor=False)
+        st.write(
+            _(
+                "The files you uploaded have no errors and are what you see now. Publishing "
+                "keeps them as a new version: everyone sees them from their next click, and "
+                "the version before stays in the history."
+            )
+        )
+        comment = st.text_input(
+            _("What is new (a short comment, kept in the history)"),
+            max_chars=publishing.MAX_COMMENT_CHARS,
+            key="publish_comment",
+        )
+        if st.form_submit_button(_("Publish"), type="primary", icon=":material/publish:"):
+            if not comment.strip():
+                st.error(_("Write a short comment first: it tells the others what changed."))
+            else:
+                with st.spinner(_("Publishing...")):
+                    publishing.publish_upload(identity, comment.strip(), _)
+                st.rerun()
 
 refused = ui_data.upload_problems()
 if refused:
@@ -178,3 +263,23 @@ if refused:
         icon=":material/error:",
     )
     show_problems(refused, "upload")
+
+if identity.is_data_manager:
+    st.header(_("Audit log"), anchor=False)
+    log = store.audit_log()
+    events = log.read(last=publishing.AUDIT_ROWS_SHOWN)
+    st.write(
+        _(
+            "Sign-ins, refusals, publications and rollbacks, newest first (the last {count})."
+        ).format(count=page.number(publishing.AUDIT_ROWS_SHOWN))
+    )
+    st.dataframe(publishing.audit_frame(events, _), hide_index=True, width="stretch")
+    st.download_button(
+        _("Download the audit log (JSON lines)"),
+        data=log.raw,
+        file_name="acpeu-audit.jsonl",
+        mime="application/jsonl",
+        on_click="ignore",
+        icon=":material/download:",
+        key="audit_download",
+    )

@@ -1,4 +1,5 @@
-"""Which dataset a session sees: the configured folder, the bundled data, or the session's upload.
+"""Which dataset a session sees: the session's upload, else the latest published version (see
+ui/publishing.py), else the configured folder, else the bundled data.
 
 Datasets are cached with st.cache_resource, keyed by the data files' version (names, sizes and
 modification times), so one copy is shared by every session and a changed file is re-read on the
@@ -22,9 +23,11 @@ import acpeu_data as ad
 from acpeu_data import contract, export, metrics, tables
 from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR
+from acpeu_data.versions import Version
 
 UPLOAD_KEY = "uploaded_dataset"
 UPLOAD_PROBLEMS_KEY = "upload_problems"
+UPLOAD_FILES_KEY = "uploaded_files"  # the upload's bytes, kept for a data manager to publish
 # Each uploaded file, as the loader allows (Streamlit's server.maxUploadSize is set to the same).
 MAX_UPLOAD_MB = contract.MAX_FILE_BYTES // 2**20
 
@@ -41,6 +44,7 @@ class DataState:
     problems: list[ad.Problem] = field(default_factory=list)  # errors of the configured folder
     failed_origin: str | None = None  # the folder that has those errors
     is_upload: bool = False
+    version: Version | None = None  # the published version shown (None: a folder or upload)
 
 
 def configured_folder() -> Path | None:
@@ -77,6 +81,9 @@ def current() -> DataState:
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is not None:
         return DataState(dataset=uploaded, is_upload=True)
+    published = _published()
+    if published is not None:
+        return published
     folder = configured_folder()
     if folder is not None:
         result = _load(folder)
@@ -91,7 +98,40 @@ def current() -> DataState:
     return DataState(dataset=_load(BUNDLED_DIR))
 
 
-def use_upload(files: dict[str, bytes]) -> list[ad.Problem]:
+def _published() -> DataState | None:
+    """The latest published version, read again on every rerun (a listing and a small file)."""
+    from ui import store  # ui.store reads configured_folder from here
+
+    try:
+        latest = store.version_store().latest()
+    except OSError:
+        return None
+    if latest is None:
+        return None
+    result = _load(Path(latest.location))
+    if isinstance(result, ad.Dataset):
+        st.session_state["last_good_dataset"] = result
+        return DataState(dataset=result, version=latest)
+    # Checked before it was published, so only a later change of the rules can get here.
+    fallback = st.session_state.get("last_good_dataset") or _load(BUNDLED_DIR)
+    return DataState(
+        dataset=fallback, problems=result.problems, failed_origin=f"version {latest.number}"
+    )
+
+
+def load_version(version: Version) -> ad.Dataset | None:
+    """A published version's dataset (shared cache), None when it no longer loads."""
+    result = _load(Path(version.location))
+    return result if isinstance(result, ad.Dataset) else None
+
+
+def load_configured() -> ad.Dataset | None:
+    """The configured folder's (else the bundled) dataset, None when it has errors."""
+    result = _load(configured_folder() or BUNDLED_DIR)
+    return result if isinstance(result, ad.Dataset) else None
+
+
+def use_upload(files: dict[str, bytes], *, keep_files: bool = False) -> list[ad.Problem]:
     """Load uploaded files for this session only; return their problems (empty when used).
 
     Files with errors leave the session's data as it was; their problems stay in the session
@@ -105,6 +145,8 @@ def use_upload(files: dict[str, bytes]) -> list[ad.Problem]:
         return error.problems
     st.session_state[UPLOAD_KEY] = dataset
     st.session_state.pop(UPLOAD_PROBLEMS_KEY, None)
+    if keep_files:
+        st.session_state[UPLOAD_FILES_KEY] = dict(files)
     return []
 
 
@@ -117,6 +159,7 @@ def forget_upload() -> None:
     """Go back to the configured or bundled data for this session."""
     st.session_state.pop(UPLOAD_KEY, None)
     st.session_state.pop(UPLOAD_PROBLEMS_KEY, None)
+    st.session_state.pop(UPLOAD_FILES_KEY, None)
 
 
 def escape_markdown(text: object) -> str:

@@ -1,4 +1,4 @@
-"""What every page does first: page config, data, sidebar, banners, title and the filter line."""
+"""What every page does first: page config, sign-in, data, sidebar, banners, title, filter line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import acpeu_data as ad
 from acpeu_data import filters as flt
 from acpeu_data import geo, i18n
 from acpeu_data.i18n import Translate
-from ui import data, memo, sidebar
+from ui import auth, data, memo, sidebar
 
 T = TypeVar("T")
 
@@ -29,6 +29,7 @@ class Page:
     filters: ad.Filters
     lang: str
     _: Translate
+    identity: auth.Identity = auth.OPEN
 
     # The filtered rows, computed when a page first asks for them (the Data page never asks
     # for meetings or participation) and kept for a few filter states (ui/memo.py).
@@ -84,10 +85,17 @@ def setup(title: str) -> Page:
         page_icon=str(ICON),
         layout="wide",
     )
+    # Before anything of the data is read: with sign-in on, a visitor who is not signed in,
+    # or not allowed, gets the sign-in or refusal page and the script stops here.
+    identity = auth.gate(_)
     state = data.current()
     ds = state.dataset
     filters = sidebar.render(ds, lang, title)
-    page = Page(title=title, dataset=ds, state=state, filters=filters, lang=lang, _=_)
+    with st.sidebar:
+        auth.account(identity, _)
+    page = Page(
+        title=title, dataset=ds, state=state, filters=filters, lang=lang, _=_, identity=identity
+    )
     st.title(_(title), anchor=False)
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.

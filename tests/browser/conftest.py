@@ -139,10 +139,26 @@ class AppServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_app(data_dir: Path, log_path: Path) -> AppServer:
-    """Start the dashboard on a free port with ACPEU_DATA_DIR=data_dir; wait until healthy."""
-    port = free_port()
-    env = {**os.environ, "ACPEU_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+def start_app(
+    data_dir: Path,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> AppServer:
+    """Start the dashboard on a free port with ACPEU_DATA_DIR=data_dir; wait until healthy.
+
+    `port` (default: a free one), extra Streamlit `args` and `env` variables are for servers
+    that need to know their address beforehand (sign-in) or other settings.
+    """
+    port = port or free_port()
+    env = {
+        **os.environ,
+        "ACPEU_DATA_DIR": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     command = [
         sys.executable,
         "-m",
@@ -153,6 +169,7 @@ def start_app(data_dir: Path, log_path: Path) -> AppServer:
         str(port),
         "--server.headless",
         "true",
+        *args,
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
