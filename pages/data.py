@@ -177,6 +177,13 @@ st.write(
         "never saved on the server. Start from a template:"
     )
 )
+if identity.is_data_manager:
+    st.write(
+        _(
+            "As a data manager you can then publish them for everyone: they are kept on the "
+            "server as a new version, and the current one stays in the history."
+        )
+    )
 left, right, _rest = st.columns([1, 1, 2])
 with left:
     st.download_button(

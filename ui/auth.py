@@ -116,7 +116,7 @@ def gate(_: Translate) -> Identity:
     if not enabled:
         _warn_open_server()
         return OPEN
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         _sign_in_page(_)
         st.stop()
     email = str(st.user.get("email") or "") or None
