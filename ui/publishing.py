@@ -63,12 +63,12 @@ def history_frame(history: list[Version], _: Translate, lang: str) -> pd.DataFra
             _("By"): [v.by or "–" for v in history],
             _("What"): [kind_text(v, _) for v in history],
             _("Comment"): [v.comment for v in history],
+            _("Changes (+ added, − removed, ~ changed rows)"): [
+                changes_text(v.changes, _) for v in history
+            ],
             _("Rows"): [
                 " · ".join(f"{t} {i18n.format_number(n, lang)}" for t, n in v.counts.items())
                 for v in history
-            ],
-            _("Changes (+ added, − removed, ~ changed rows)"): [
-                changes_text(v.changes, _) for v in history
             ],
         }
     )

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +96,7 @@ class SharedApp:
     base_url: str
     data_dir: Path
     versions_dir: Path
-    log: callable
+    log: Callable[[], str]
 
 
 @pytest.fixture(scope="module")
@@ -284,6 +284,17 @@ def test_a_viewer_sees_the_dashboard_and_no_publish_control(visitor, app):
     assert_only_the_provider_went_out(visitor)
 
 
+def history_table(app: StreamlitPage) -> tuple[list[str], list[list[str]]]:
+    """The Data page's table of published versions (the grid draws once scrolled into view)."""
+    frames = app.page.get_by_test_id("stDataFrame")
+    for i in range(frames.count()):
+        frames.nth(i).scroll_into_view_if_needed()
+        header, rows = app.table(frames.nth(i))
+        if header[:2] == ["Version", "When"]:
+            return header, rows
+    raise AssertionError("no table of published versions on the page")
+
+
 def _fewer_requests(folder: Path, keep: int) -> list[dict]:
     """The data folder's files as an upload, with only the first `keep` requests."""
     files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
@@ -323,8 +334,16 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
         form.get_by_role("button", name="Publish").click()
         manager.wait_until_idle(settle_ms=800)
         expect(page.get_by_test_id("stAlert").first).to_contain_text("is published")
-        history = page.get_by_test_id("stDataFrame").filter(has_text="Only the first 40 requests")
         expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
+        header, rows = history_table(manager)
+        assert header[:2] == ["Version", "When"], header
+        removed = len(ad.load(app.data_dir).requests) - 40
+        assert [row[0] for row in rows] == ["2", "1"]
+        newest = dict(zip(header, rows[0], strict=False))
+        assert newest["By"] == MANAGER["email"]
+        assert newest["Comment"] == "Only the first 40 requests"
+        changes = next((v for k, v in newest.items() if k.startswith("Changes")), str(newest))
+        assert f"requests: −{removed}" in changes, newest
 
         # The viewer's next click shows the new version.
         viewer.go_to_page("Requests")
@@ -337,6 +356,10 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
         rollback.get_by_role("button", name="Make this version current again").click()
         manager.wait_until_idle(settle_ms=800)
         expect(page.get_by_test_id("stAlert").first).to_contain_text("is current again")
+        header, rows = history_table(manager)
+        newest = dict(zip(header, rows[0], strict=False))
+        assert (newest["Version"], newest["What"]) == ("3", "Rolled back to version 1")
+        assert newest["Comment"] == "Back to all"
 
         viewer.go_to_page("Requests")
         viewer.go_to_page("Overview")
@@ -344,7 +367,6 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
 
         # The history and the audit log, as a data manager sees them.
         expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-        del history
         for ctx in (viewer_ctx, manager_ctx):
             assert_only_the_provider_went_out(ctx)
 
