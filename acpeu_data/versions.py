@@ -35,7 +35,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from acpeu_data import contract, export
+from acpeu_data import contract
 
 __all__ = [
     "PUBLISHED",
@@ -389,12 +389,28 @@ def row_counts(dataset) -> dict[str, int]:
 
 
 def _row_hashes(frame: pd.DataFrame, table: str) -> pd.Series:
-    text = export.contract_frame(frame, table)
+    """One 64-bit hash per row over the contract's columns (extra columns are ignored).
+
+    Typed columns are hashed as they are (dates as dates, numbers as numbers), so a file and
+    the same table read from a workbook hash alike; list columns are hashed as their text
+    (both sides come from the same loader, so equal lists give equal text).
+    """
     schema = contract.TABLES[table]
-    columns = [c for c in schema.column_names if c in text.columns]  # extra columns ignored
-    hashes = pd.util.hash_pandas_object(text[columns], index=False)
-    if schema.key and schema.key in text.columns:
-        hashes.index = text[schema.key].to_numpy()
+    columns = {}
+    for column in schema.columns:
+        if column.name not in frame.columns:
+            continue
+        values = frame[column.name]
+        if column.type.startswith("list_"):
+            values = values.astype(str)
+        columns[column.name] = values
+    comparable = pd.DataFrame(columns, index=frame.index)
+    try:
+        hashes = pd.util.hash_pandas_object(comparable, index=False)
+    except TypeError:  # a cell pandas cannot hash (an unexpected list): compare as text
+        hashes = pd.util.hash_pandas_object(comparable.astype(str), index=False)
+    if schema.key and schema.key in frame.columns:
+        hashes.index = pd.Index(frame[schema.key].to_numpy(dtype=object))
     return hashes
 
 
@@ -415,12 +431,12 @@ def summarize_changes(old, new) -> Changes:
             continue
         a, b = _row_hashes(before, name), _row_hashes(after, name)
         if schema.key:
-            old_keys, new_keys = set(a.index), set(b.index)
-            common = list(old_keys & new_keys)
-            changed = int((a.loc[common] != b.loc[common]).sum()) if common else 0
+            # Keys are unique (the loader checks it), so index operations match rows.
+            common = a.index.intersection(b.index)
+            changed = int((a.reindex(common).to_numpy() != b.reindex(common).to_numpy()).sum())
             result[name] = {
-                "added": len(new_keys - old_keys),
-                "removed": len(old_keys - new_keys),
+                "added": len(b) - len(common),
+                "removed": len(a) - len(common),
                 "changed": changed,
             }
         else:

@@ -64,6 +64,14 @@ def _answers(url: str) -> bool:
         return False
 
 
+@pytest.fixture(scope="module", autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Sign-in goes through two servers on a shared, busy machine: wait as long as a page."""
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
+
+
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running OpenID Connect provider on 127.0.0.1; its issuer URL."""
@@ -323,7 +331,11 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
         expect(manager.sidebar).to_contain_text("(data manager)")
         manager.go_to_page("Data")
         page = manager.page
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
+        try:
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
+        except Exception:
+            print(app.log()[-5000:])  # shown by pytest with the failure
+            raise
         page.get_by_role("button", name="Use these files").click()
         manager.wait_until_idle(settle_ms=800)
         form = page.get_by_test_id("stForm").filter(has_text="Publish these files for everyone")
@@ -333,7 +345,9 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
         )
         form.get_by_role("button", name="Publish").click()
         manager.wait_until_idle(settle_ms=800)
-        expect(page.get_by_test_id("stAlert").first).to_contain_text("is published")
+        expect(page.get_by_test_id("stAlert").first).to_contain_text(
+            "is published", timeout=PAGE_TIMEOUT_MS
+        )
         expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
         header, rows = history_table(manager)
         assert header[:2] == ["Version", "When"], header
@@ -355,7 +369,9 @@ def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_
         rollback.get_by_label("Why (a short comment, kept in the history)").fill("Back to all")
         rollback.get_by_role("button", name="Make this version current again").click()
         manager.wait_until_idle(settle_ms=800)
-        expect(page.get_by_test_id("stAlert").first).to_contain_text("is current again")
+        expect(page.get_by_test_id("stAlert").first).to_contain_text(
+            "is current again", timeout=PAGE_TIMEOUT_MS
+        )
         header, rows = history_table(manager)
         newest = dict(zip(header, rows[0], strict=False))
         assert (newest["Version"], newest["What"]) == ("3", "Rolled back to version 1")
