@@ -314,7 +314,8 @@ def _table(frame: pd.DataFrame, lang: str, _) -> str:
         ).format(count=i18n.format_number(rest, lang))
         out += f'<p class="more">{html.escape(more)}</p>'
     elif frame.empty:
-        out = f'<p class="more">{html.escape(_("No rows match the filter."))}</p>'
+        empty = _("No rows match the filter.")
+        out = f'<p class="more">{html.escape(empty)}</p>'
     return out
 
 
@@ -348,7 +349,8 @@ def render_html(report: Report, charts: list[str]) -> str:
         "</header>",
     ]
     if len(report.sections) > 1:
-        out.append(f'<nav class="toc"><h2>{esc(_("Contents"))}</h2><ol>')
+        contents = _("Contents")
+        out.append(f'<nav class="toc"><h2>{esc(contents)}</h2><ol>')
         for section in report.sections:
             out.append(f'<li><a href="#{_slug(section.page)}">{esc(section.title)}</a></li>')
         out.append("</ol></nav>")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from acpeu_data import report
+from acpeu_data.validate import N_
 from ui import sidebar
 from ui.page import Page
 
@@ -21,8 +22,8 @@ REPORT_KEY = "report"
 # Pages that show the data's files rather than figures have no part in a report.
 NOT_REPORTED = {"Data"}
 FORMATS = {
-    "pdf": ("application/pdf", "PDF: A4 pages to print or attach"),
-    "html": ("text/html", "HTML: one file with interactive charts, opens offline"),
+    "pdf": ("application/pdf", N_("PDF: A4 pages to print or attach")),
+    "html": ("text/html", N_("HTML: one file with interactive charts, opens offline")),
 }
 log = logging.getLogger(__name__)
 
