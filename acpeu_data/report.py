@@ -582,7 +582,7 @@ def pdf_report(
     document = _document(report, render_html(report, markup))
     # No base URL and a fetcher that refuses anything but data: URLs: the PDF never reaches out.
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf = weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf()
+    pdf = weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf(pdf_tags=True)
     progress(1.0, N_("Ready"))
     return pdf
 
