@@ -253,7 +253,8 @@ h3 { font-size: 11pt; margin: 10pt 0 4pt; break-after: avoid; }
 dl.about { display: grid; grid-template-columns: max-content auto; gap: 2pt 10pt; margin: 6pt 0; }
 dl.about dt { font-weight: bold; } dl.about dd { margin: 0; }
 .provenance { border-left: 3pt solid #111; padding: 3pt 8pt; margin: 8pt 0; }
-.headlines { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6pt; margin: 6pt 0 8pt; }
+.headlines { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6pt; margin: 6pt 0 8pt;
+  align-items: start; }
 .kpi { border: 1pt solid #111; padding: 4pt 8pt; break-inside: avoid; }
 .kpi .label { display: block; font-size: 8.5pt; }
 .kpi .value { display: block; font-size: 15pt; font-weight: bold; }
@@ -265,6 +266,7 @@ table { border-collapse: collapse; margin: 4pt 0 2pt; font-size: 8.5pt; width: 1
 th, td { border: 0.5pt solid #555; padding: 1.5pt 4pt; text-align: left; vertical-align: top; }
 th { background: #eee; } td.n { text-align: right; white-space: nowrap; }
 thead { display: table-header-group; } tr { break-inside: avoid; }
+table { break-inside: avoid; }  /* at most TABLE_ROWS rows: never split */
 .more { font-size: 8.5pt; font-style: italic; margin: 0 0 6pt; }
 .note { font-size: 9pt; }
 nav.toc ol { padding-left: 16pt; }
