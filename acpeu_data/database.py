@@ -173,7 +173,7 @@ def _connect_for_reading(url: str):
     path = _sqlite_file(url)
     if path is not None and not path.is_file():
         # Connecting would create an empty database file: say what is wrong instead.
-        raise DataError([make(display_url(url), None, None, None, "no such database file")])
+        raise DataError([make(display_url(url), None, None, None, N_("no such database file"))])
     connection = engine(url).connect()
     if connection.dialect.name == "postgresql":
         # One snapshot for every table and the version, and never a write.
