@@ -169,6 +169,14 @@ def _database_problem(url: str, error: Exception) -> DataError:
     return DataError([make(display_url(url), None, None, None, message, reason=reason)])
 
 
+def _is_driver_error(error: Exception) -> bool:
+    # COPY runs on the driver's own cursor, whose errors SQLAlchemy does not wrap.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    module = type(error).__module__ or ""
+    return isinstance(error, SQLAlchemyError | OSError) or module.startswith(("psycopg", "sqlite3"))
+
+
 def _connect_for_reading(url: str):
     path = _sqlite_file(url)
     if path is not None and not path.is_file():
@@ -280,15 +288,15 @@ def _locate(problems: list[Problem], frames: dict[str, pd.DataFrame]) -> list[Pr
 
 def load(url: str) -> Dataset:
     """Return the dataset in the database at `url`; DataError with every problem otherwise."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
         with _connect_for_reading(url) as connection:
             return _load(url, connection)
-    except SQLAlchemyError as error:
-        raise _database_problem(url, error) from None
-    except OSError as error:  # e.g. a database file that cannot be opened
-        raise _database_problem(url, error) from None
+    except DataError:
+        raise
+    except Exception as error:
+        if _is_driver_error(error):  # unreachable, no permission, a file that is not a database
+            raise _database_problem(url, error) from None
+        raise
 
 
 def _load(url: str, connection) -> Dataset:
@@ -380,15 +388,18 @@ def _version(url: str, connection, present: set[str]) -> tuple[tuple, dt.datetim
 def version(url: str) -> tuple:
     """Return a key that changes when committed data changes (one small query); DataError."""
     import sqlalchemy as sa
-    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         with _connect_for_reading(url) as connection:
             present = set(sa.inspect(connection).get_table_names())
             current, _changed = _version(url, connection, present)
             connection.rollback()
-    except SQLAlchemyError as error:
-        raise _database_problem(url, error) from None
+    except DataError:
+        raise
+    except Exception as error:
+        if _is_driver_error(error):
+            raise _database_problem(url, error) from None
+        raise
     return ("database", display_url(url), current)
 
 
@@ -532,15 +543,17 @@ def write(url: str, ds: Dataset, *, replace_tables: bool = False) -> dict[str, i
     when the tables exist and `replace_tables` is false, or when the database refuses anything.
     Returns the rows written per table.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     tables = _text_tables(ds)
     made = engine(url)
     try:
         with made.begin() as connection:
             return _write(connection, tables, replace_tables)
-    except SQLAlchemyError as error:
-        raise _database_problem(url, error) from None
+    except DataError:
+        raise
+    except Exception as error:
+        if _is_driver_error(error):  # rolled back: nothing written
+            raise _database_problem(url, error) from None
+        raise
 
 
 def _write(connection, tables: dict[str, pd.DataFrame], replace_tables: bool) -> dict[str, int]:

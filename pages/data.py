@@ -77,11 +77,15 @@ def forget_problems() -> None:
 if state.problems and state.is_database:
     st.header(_("Problems in the database"), anchor=False)
     st.text(state.failed_origin)
+    seconds = ui_data.check_seconds()
     st.write(
-        _(
+        n(
             "This data was not used: fix the problems in the database (each names its table "
-            "and record). The dashboard looks again every {seconds} seconds."
-        ).format(seconds=page.number(ui_data.check_seconds()))
+            "and record). The dashboard looks again every {seconds} second.",
+            "This data was not used: fix the problems in the database (each names its table "
+            "and record). The dashboard looks again every {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
     )
     show_problems(state.problems, "database")
 elif state.problems:
@@ -105,10 +109,13 @@ elif state.is_database or ds.version[:1] == ("database",):
     # The URL without its password (database.display_url).
     st.write(_("The programme's database:"))
     st.text(ds.origin)
+    seconds = ui_data.check_seconds()
     st.caption(
-        _("Changes committed in the database are shown within {seconds} seconds.").format(
-            seconds=page.number(ui_data.check_seconds())
-        )
+        n(
+            "Changes committed in the database are shown within {seconds} second.",
+            "Changes committed in the database are shown within {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
     )
 else:
     st.write(_("Your data folder:"))

@@ -447,3 +447,27 @@ def test_secrets_configure_the_database(tmp_path, valid_dir, monkeypatch):
     text = page_text(app)
     assert database.display_url(url) in text
     assert "within 5 seconds" in text
+
+
+def test_a_file_that_is_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a database, just text" * 100)
+    with pytest.raises(ad.DataError) as caught:
+        database.load(f"sqlite:///{path}")
+    (problem,) = caught.value.problems
+    assert "cannot be read" in problem.message and "not a database" in problem.message
+
+
+def test_a_reader_without_permission_gets_a_clear_problem(postgres, valid_dir):
+    url = imported(postgres.create_database(), valid_dir)
+    name = "reader_" + url.rsplit("_", 1)[1]
+    execute(url, f"CREATE ROLE {name} LOGIN PASSWORD 'pw-{name}'")
+    execute(url, f"GRANT SELECT ON countries, regional_organisations, requests TO {name}")
+    execute(url, f"GRANT SELECT ON {database.VERSION_TABLE} TO {name}")
+    parsed = sa.engine.make_url(url)
+    reader = parsed._replace(username=name, password=f"pw-{name}")
+    with pytest.raises(ad.DataError) as caught:
+        database.load(reader.render_as_string(hide_password=False))
+    (problem,) = caught.value.problems
+    assert "permission denied" in problem.message and "meetings" in problem.message
+    assert f"pw-{name}" not in problem.message + problem.file

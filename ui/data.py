@@ -91,7 +91,14 @@ def _load_database(url: str) -> ad.Dataset | ad.DataError:
         version = database.checked_version(url, check_seconds())
     except ad.DataError as error:
         return error
-    return _load_version(url, version)
+    result = _load_version(url, version)
+    if isinstance(result, ad.DataError) and any(
+        p.file == database.display_url(url) for p in result.problems
+    ):
+        # The database could not be reached while reading (not a fault in the data): try
+        # again at the next rerun instead of keeping the failure for this version.
+        _load_version.clear(url, version)
+    return result
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -132,11 +132,10 @@ def _banners(page: Page) -> None:
     if state.problems and state.is_database:
         st.error(
             _(
-                "The database {database} could not be used ({count} problems); "
+                "The database {database} could not be used; "
                 "the dashboard shows {shown} instead. The Data page lists every problem."
             ).format(
                 database=data.escape_markdown(state.failed_origin),
-                count=page.number(len(state.problems)),
                 shown=_("the bundled data") if page.dataset.is_bundled else _("the last good data"),
             ),
             icon=":material/error:",
