@@ -471,3 +471,14 @@ def test_a_reader_without_permission_gets_a_clear_problem(postgres, valid_dir):
     (problem,) = caught.value.problems
     assert "permission denied" in problem.message and "meetings" in problem.message
     assert f"pw-{name}" not in problem.message + problem.file
+
+
+def test_the_fast_text_of_a_table_is_the_export_format(valid_dir):
+    for ds in (ad.load(valid_dir), ad.load()):
+        for table in contract.TABLES:
+            frame = getattr(ds, table)
+            pd.testing.assert_frame_equal(
+                database.contract_text(frame, table),
+                export.contract_frame(frame, table),
+                check_dtype=False,
+            )
