@@ -22,6 +22,8 @@ _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
 identity = page.identity
+# Published versions are files; a database source (ACPEU_DATA_URL) wins over them.
+can_publish = identity.is_data_manager and ui_data.configured_url() is None
 
 
 def show_problems(problems, key: str, warnings: bool = False) -> None:
@@ -62,6 +64,8 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
 
 def back_label() -> str:
     """Return the label of the button that drops the upload, naming where it goes back to."""
+    if ui_data.configured_url() is not None:
+        return _("Back to the database")
     folder = ui_data.configured_folder()
     if folder is None or folder.resolve() == ui_data.BUNDLED_DIR:
         return _("Back to the bundled data")
@@ -77,7 +81,21 @@ if not identity.sign_in:
     auth.open_server_warning(_)
 publishing.show_flash()
 
-if state.problems:
+if state.problems and state.is_database:
+    st.header(_("Problems in the database"), anchor=False)
+    st.text(state.failed_origin)
+    seconds = ui_data.check_seconds()
+    st.write(
+        n(
+            "This data was not used: fix the problems in the database (each names its table "
+            "and record). The dashboard looks again every {seconds} second.",
+            "This data was not used: fix the problems in the database (each names its table "
+            "and record). The dashboard looks again every {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
+    )
+    show_problems(state.problems, "database")
+elif state.problems:
     st.header(_("Problems in the data folder"), anchor=False)
     st.text(state.failed_origin)
     st.write(
@@ -105,6 +123,18 @@ elif state.version is not None:
         st.caption(ui_data.escape_markdown(version.comment))
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
+elif state.is_database or ds.version[:1] == ("database",):
+    # The URL without its password (database.display_url).
+    st.write(_("The programme's database:"))
+    st.text(ds.origin)
+    seconds = ui_data.check_seconds()
+    st.caption(
+        n(
+            "Changes committed in the database are shown within {seconds} second.",
+            "Changes committed in the database are shown within {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
+    )
 else:
     st.write(_("Your data folder:"))
     st.text(ds.origin)
@@ -126,7 +156,7 @@ if ds.warnings:
     show_problems(ds.warnings, "warnings", warnings=True)
 
 history = store.version_store().history()
-if history or identity.is_data_manager:
+if history or can_publish:
     st.header(_("Published versions"), anchor=False)
 if history:
     st.write(
@@ -136,14 +166,14 @@ if history:
         )
     )
     st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
-elif identity.is_data_manager:
+elif can_publish:
     st.write(
         _(
             "Nothing has been published yet: everyone sees the data folder. Upload files "
             "below, check them, and publish them for everyone."
         )
     )
-if identity.is_data_manager and len(history) > 1:
+if can_publish and len(history) > 1:
     with st.form("rollback", border=True):
         st.subheader(_("Make an earlier version current again"), anchor=False)
         earlier = {v.number: v for v in history[1:]}
@@ -177,7 +207,7 @@ st.write(
         "never saved on the server. Start from a template:"
     )
 )
-if identity.is_data_manager:
+if can_publish:
     st.write(
         _(
             "As a data manager you can then publish them for everyone: they are kept on the "
@@ -236,7 +266,7 @@ if uploads and st.button(_("Use these files"), type="primary", key="use_upload")
     if not found:
         st.rerun()
 
-if identity.is_data_manager and state.is_upload and st.session_state.get(ui_data.UPLOAD_FILES_KEY):
+if can_publish and state.is_upload and st.session_state.get(ui_data.UPLOAD_FILES_KEY):
     with st.form("publish", border=True):
         st.subheader(_("Publish these files for everyone"), anchor=False)
         st.write(
