@@ -5,7 +5,7 @@ import streamlit as st
 from acpeu_data import charts, filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import chart, downloads, table
+from ui.widgets import chart, downloads, source_column, table
 
 MAP_KEY = "country_map"
 
@@ -34,9 +34,17 @@ st.caption(
         "mark member states of regional organisations that requested assistance."
     )
 )
+made_up = page.once("illustrative", metrics.illustrative_count, page.requests)
+
+
+def requests_map():
+    fig = charts.requests_map(by_country, _, fit=bool(page.filters.regions))
+    return charts.retitled(fig, page.titled(fig.layout.title.text, made_up))
+
+
 chart(
     page,
-    page.once("map", charts.requests_map, by_country, _, fit=bool(page.filters.regions)),
+    page.once("map", requests_map),
     page.once(
         "map_numbers",
         tables.numbers,
@@ -53,6 +61,13 @@ chart(
     geo=True,
     on_select=_select_clicked_countries,
 )
+if made_up:
+    st.caption(
+        _(
+            "{illustrative} of the {count} requests on this map are illustrative (not from a "
+            "public source); the switch 'Public sources only' leaves them out."
+        ).format(count=page.number(len(page.requests)), illustrative=page.number(made_up))
+    )
 
 if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
@@ -70,13 +85,38 @@ if len(page.filters.countries) == 1:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
+        mine_made_up = metrics.illustrative_count(profile.requests)
+        if mine_made_up:
+            st.caption(
+                page.of_which(
+                    mine_made_up,
+                    _("{illustrative} of these {count} requests are illustrative."),
+                    len(profile.requests),
+                )
+            )
         table(
             page,
             page.once_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
+            column_config={
+                "request_id": st.column_config.TextColumn(_("Request")),
+                "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
+                "requester": st.column_config.TextColumn(_("Requester")),
+                "requester_type": st.column_config.TextColumn(_("Requester type")),
+                "region": st.column_config.TextColumn(_("Region")),
+                "countries": st.column_config.TextColumn(_("Countries")),
+                "topics": st.column_config.TextColumn(_("Topics")),
+                "typology": st.column_config.TextColumn(_("Typology")),
+                "status": st.column_config.TextColumn(_("Status")),
+                "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
+                "title": st.column_config.TextColumn(_("Title")),
+                "source": source_column(page),
+                "illustrative_fields": st.column_config.TextColumn(_("Illustrative fields")),
+                "note": st.column_config.TextColumn(_("Note")),
+            },
         )
-        st.subheader(_("Topics"), anchor=False)
+        st.subheader(page.labelled(_("Topics"), mine_made_up), anchor=False)
         table(
             page,
             tables.numbers(profile.topics, {"label": _("Topic"), "requests": _("Requests")}, _),
@@ -85,15 +125,36 @@ if len(page.filters.countries) == 1:
         st.subheader(_("Meetings its delegations attended"), anchor=False)
         if profile.meetings.empty:
             st.info(
-                _("No delegation from {country} in the meetings that match.").format(country=name)
+                _(
+                    "No delegation from {country} is recorded for the meetings that match. "
+                    "Delegations are known only where a breakdown exists, so this does not "
+                    "mean that none attended."
+                ).format(country=name)
             )
         else:
+            delegates_made_up = int(profile.meetings["illustrative"].sum())
+            if delegates_made_up:
+                st.caption(
+                    _(
+                        "{illustrative} of these {count} delegates are in illustrative "
+                        "participation rows: no breakdown by delegation was published."
+                    ).format(
+                        illustrative=page.number(delegates_made_up),
+                        count=page.number(int(profile.meetings["participants"].sum())),
+                    )
+                )
             table(
                 page,
                 tables.numbers(
-                    profile.meetings,
-                    {"title": _("Meeting"), "city": _("City"), "participants": _("Participants")},
+                    profile.meetings.assign(source=tables.source_cells(profile.meetings, _)),
+                    {
+                        "title": _("Meeting"),
+                        "city": _("City"),
+                        "participants": _("Delegates"),
+                        "source": "source",
+                    },
                 ),
+                column_config={"source": source_column(page)},
             )
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))

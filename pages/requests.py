@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import charts, contract, metrics, tables
 from ui import page as ui_page
-from ui.widgets import bar_chart, chart, downloads, table
+from ui.widgets import bar_chart, chart, downloads, source_column, table
 
 page = ui_page.setup("Requests")
 _ = page._
@@ -25,7 +25,12 @@ table(
         "status": st.column_config.TextColumn(_("Status")),
         "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn(_("Title"), width="large"),
-        "source": st.column_config.TextColumn(_("Source")),
+        "source": source_column(page),
+        "illustrative_fields": st.column_config.TextColumn(
+            _("Illustrative fields"),
+            help=_("Columns of a sourced request that are still illustrative or estimated."),
+        ),
+        "note": st.column_config.TextColumn(_("Note"), width="large"),
     },
 )
 downloads(page, "requests", requests, key="requests")
@@ -37,13 +42,20 @@ by_topic = page.once("by_topic", metrics.requests_by_topic, requests)
 by_status = page.once("by_status", metrics.requests_by_status, requests)
 by_typology = page.once("by_typology", metrics.requests_by_typology, requests)
 by_region = page.once("by_region", metrics.requests_by_region, requests, regions)
+made_up = page.once("illustrative", metrics.illustrative_count, requests)
+
+
+def field_made_up(field: str) -> int:
+    return page.once(f"illustrative {field}", metrics.illustrative_count, requests, field)
+
+
 with left:
     bar_chart(
         page,
         by_topic,
         label="label",
         value="requests",
-        title=_("Requests by topic (a request can have several)"),
+        title=page.titled(_("Requests by topic (a request can have several)"), made_up),
         colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
         label_title=_("Topic"),
         value_title=_("Requests"),
@@ -54,7 +66,7 @@ with left:
         by_status,
         label="label",
         value="requests",
-        title=_("Requests by status"),
+        title=page.titled(_("Requests by status"), field_made_up("status")),
         colours="#56B4E9",
         label_title=_("Status"),
         value_title=_("Requests"),
@@ -66,7 +78,7 @@ with right:
         by_typology,
         label="label",
         value="requests",
-        title=_("Requests by type of assistance"),
+        title=page.titled(_("Requests by type of assistance"), field_made_up("typology")),
         colours="#009E73",
         label_title=_("Type of assistance"),
         value_title=_("Requests"),
@@ -77,7 +89,7 @@ with right:
         by_region,
         label="region",
         value="requests",
-        title=_("Requests by region of the requester"),
+        title=page.titled(_("Requests by region of the requester"), made_up),
         colours=[region_colours[r] for r in by_region["region"]],
         label_title=_("Region"),
         value_title=_("Requests"),
@@ -99,7 +111,7 @@ if summary.count:
             "completion_chart",
             charts.histogram,
             bins,
-            title=_("Days from received to completed"),
+            title=page.titled(_("Days from received to completed"), field_made_up("completed_on")),
             value_title=_("Days"),
             count_title=_("Requests"),
         ),
@@ -110,6 +122,14 @@ else:
     st.info(_("No completed request matches the filter."))
 
 st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
+if made_up:
+    st.caption(
+        page.of_which(
+            made_up,
+            _("Of the {count} requests counted, {illustrative} are illustrative."),
+            len(requests),
+        )
+    )
 sdg = page.once("sdg", metrics.sdg_targets, requests)
 table(
     page,

@@ -19,6 +19,15 @@ CHART_CONFIG = {"displaylogo": False}
 LAZY_ROWS = 1_000
 
 
+def source_column(page: Page, label: str | None = None):
+    """Return the column config of a Source column: a link for a URL, the text otherwise."""
+    return st.column_config.LinkColumn(
+        label or page._("Source"),
+        display_text=tables.SOURCE_DISPLAY,
+        help=page._("Where the record comes from: a public web page, or Illustrative (made up)."),
+    )
+
+
 def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
     """Show a table; a large one loads as the reader scrolls, and says so."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, lazy=True)
@@ -41,7 +50,7 @@ def chart(
     on_select=None,
 ):
     """Show a figure and, in an expander, the table of its numbers; return the selection event."""
-    title = fig.layout.title.text or ""
+    title = charts.plain_title(fig.layout.title.text or "")
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
         fig,
