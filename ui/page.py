@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import filters as flt
 from acpeu_data import charts, geo, i18n
+from acpeu_data import filters as flt
 from acpeu_data.i18n import Translate
 from ui import data, memo, sidebar
 
