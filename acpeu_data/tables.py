@@ -307,13 +307,13 @@ def meetings_for_display(
     return pd.DataFrame(
         {
             "start_date": meetings["start_date"].dt.date,
-            "end_date": meetings["end_date"].dt.date,
             "title": meetings["title"],
+            "participants": shown,
             "source": source_cells(meetings, _),
             "kind": kinds,
+            "end_date": meetings["end_date"].dt.date,
             "city": meetings["city"],
             "country": meetings["country_name"],
-            "participants": shown,
             "reported_source": totals["reported_source"].to_numpy(dtype=object),
             "delegations": breakdown.astype("Int64"),
             "delegations_source": provenance,

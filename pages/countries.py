@@ -110,7 +110,7 @@ if len(page.filters.countries) == 1:
                 "typology": st.column_config.TextColumn(_("Typology")),
                 "status": st.column_config.TextColumn(_("Status")),
                 "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
-                "title": st.column_config.TextColumn(_("Title")),
+                "title": st.column_config.TextColumn(_("Title"), width="medium"),
                 "source": source_column(page),
                 "illustrative_fields": st.column_config.TextColumn(_("Illustrative fields")),
                 "note": st.column_config.TextColumn(_("Note")),
@@ -149,12 +149,15 @@ if len(page.filters.countries) == 1:
                     profile.meetings.assign(source=tables.source_cells(profile.meetings, _)),
                     {
                         "title": _("Meeting"),
-                        "city": _("City"),
                         "participants": _("Delegates"),
                         "source": "source",
+                        "city": _("City"),
                     },
                 ),
-                column_config={"source": source_column(page)},
+                column_config={
+                    _("Meeting"): st.column_config.TextColumn(width="medium"),
+                    "source": source_column(page),
+                },
             )
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))

@@ -82,7 +82,7 @@ table(
     column_config={
         "start_date": st.column_config.DateColumn(_("Start"), format="YYYY-MM-DD"),
         "end_date": st.column_config.DateColumn(_("End"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(_("Meeting"), width="large"),
+        "title": st.column_config.TextColumn(_("Meeting"), width="medium"),
         "kind": st.column_config.TextColumn(_("Kind")),
         "city": st.column_config.TextColumn(_("City")),
         "country": st.column_config.TextColumn(_("Country")),

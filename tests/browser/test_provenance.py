@@ -85,8 +85,12 @@ def frame_with(app, *columns: str):
     frames = app.page.get_by_test_id("stDataFrame")
     frames.first.wait_for(state="attached")
     for frame in frames.all():
+        if not frame.is_visible():
+            continue
+        frame.scroll_into_view_if_needed()  # a grid below the fold is drawn when scrolled to
         grid = frame.locator('table[role="grid"]')
-        if grid.count() and set(columns) <= set(grid.locator("thead th").all_inner_texts()):
+        grid.wait_for(state="attached")
+        if set(columns) <= set(grid.locator("thead th").all_inner_texts()):
             return frame
     raise AssertionError(f"no table with the columns {columns}")
 
