@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from acpeu_data import charts, filters, geo, metrics, tables
+from acpeu_data import filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import chart, downloads, source_column, table
+from ui.widgets import downloads, show, source_column, table
 
 MAP_KEY = "country_map"
 
@@ -21,12 +21,6 @@ def _select_clicked_countries() -> None:
 
 page = ui_page.setup("Countries")
 _ = page._
-by_country = page.once(
-    "by_country",
-    lambda: tables.countries_for_map(
-        metrics.requests_by_country(page.dataset, page.requests), page.filters.regions, page.lang
-    ),
-)
 
 st.caption(
     _(
@@ -34,40 +28,11 @@ st.caption(
         "mark member states of regional organisations that requested assistance."
     )
 )
-made_up = page.once("illustrative", metrics.illustrative_count, page.requests)
-
-
-def requests_map():
-    fig = charts.requests_map(by_country, _, fit=bool(page.filters.regions))
-    return charts.retitled(fig, page.titled(fig.layout.title.text, made_up))
-
-
-chart(
-    page,
-    page.once("map", requests_map),
-    page.once(
-        "map_numbers",
-        tables.numbers,
-        by_country,
-        {
-            "name": _("Country"),
-            "region": _("Region"),
-            "direct": _("Direct requests"),
-            "via_regional_organisation": _("Requests of its regional organisations"),
-        },
-        translate=_,
-    ),
-    key=MAP_KEY,
-    geo=True,
-    on_select=_select_clicked_countries,
-)
-if made_up:
-    st.caption(
-        _(
-            "{illustrative} of the {count} requests on this map are illustrative (not from a "
-            "public source); the switch 'Public sources only' leaves them out."
-        ).format(count=page.number(len(page.requests)), illustrative=page.number(made_up))
-    )
+# The map is declared once in acpeu_data/views.py (the reports print the same).
+section = page.section()
+show(page, section.chart("map"), key=MAP_KEY, on_select=_select_clicked_countries)
+for note in section.notes:
+    st.caption(note)
 
 if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
@@ -88,10 +53,9 @@ if len(page.filters.countries) == 1:
         mine_made_up = metrics.illustrative_count(profile.requests)
         if mine_made_up:
             st.caption(
-                page.of_which(
-                    mine_made_up,
-                    _("{illustrative} of these {count} requests are illustrative."),
-                    len(profile.requests),
+                _("{illustrative} of these {count} requests are illustrative.").format(
+                    illustrative=page.number(mine_made_up),
+                    count=page.number(len(profile.requests)),
                 )
             )
         table(

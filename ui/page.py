@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import charts, geo, i18n
 from acpeu_data import filters as flt
+from acpeu_data import i18n, views
 from acpeu_data.i18n import Translate
 from ui import data, memo, sidebar
 
@@ -62,6 +62,19 @@ class Page:
         key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
         return memo.row_tables().get(key, lambda: build(*args, **kwargs))
 
+    def view(self) -> views.View:
+        """Return the page's inputs for acpeu_data.views, with the rows filtered here (memo)."""
+        return views.View(
+            self.dataset,
+            self.filters,
+            self.lang,
+            rows=lambda table: getattr(self, table),
+        )
+
+    def section(self) -> views.Section:
+        """Return what this page shows (acpeu_data.views), built once per filter and language."""
+        return self.once("section", views.PAGES[self.title], self.view())
+
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)
 
@@ -72,27 +85,8 @@ class Page:
     def of_which(
         self, illustrative: int, template: str | None = None, count: int = 0
     ) -> str | None:
-        """Return "of which N illustrative" (None when nothing is illustrative).
-
-        A template (translated already) may name {count} and {illustrative}.
-        """
-        if not illustrative:
-            return None
-        if template is not None:
-            return template.format(count=self.number(count), illustrative=self.number(illustrative))
-        return self._("of which {count} illustrative").format(count=self.number(illustrative))
-
-    def only_illustrative(self, count: int) -> str | None:
-        """Return "N only in illustrative records" (None when there is none)."""
-        if not count:
-            return None
-        return self._("{count} only in illustrative records").format(count=self.number(count))
-
-    def titled(self, title: str, illustrative: int) -> str:
-        """Return a chart title that says, on a second line, how many of what it counts are
-        illustrative (Plotly markup; charts.plain_title gives it as one line of text)."""
-        note = self.of_which(illustrative)
-        return f"{title}{charts.SUBTITLE}{note}</span>" if note else title
+        """Return "of which N illustrative" (None when nothing is illustrative); see views."""
+        return views.of_which(self._, self.lang, illustrative, template, count)
 
     def labelled(self, title: str, illustrative: int) -> str:
         """Return a heading that says how many of what it counts are illustrative."""
@@ -126,6 +120,9 @@ def setup(title: str) -> Page:
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.
     st.caption(data.escape_markdown(filter_line(page)))
+    from ui import report  # noqa: PLC0415 ui.report draws with this module's Page
+
+    report.control(page)
     return page
 
 
@@ -137,27 +134,7 @@ def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:
 
 def filter_line(page: Page) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
-    _ = page._
-    f = page.filters
-    country = lambda iso3: geo.country_name(iso3, page.lang)  # noqa: E731
-    labels = flt.describe_parts(f, page.dataset, country_name=country)
-    countries = {country(c) for c in f.countries}
-    parts = [part if part in countries else _(part) for part in labels]
-    if f.date_from and f.date_to:
-        parts.append(
-            _("{start} to {end}").format(start=page.date(f.date_from), end=page.date(f.date_to))
-        )
-    elif f.date_from:
-        parts.append(_("from {start}").format(start=page.date(f.date_from)))
-    elif f.date_to:
-        parts.append(_("up to {end}").format(end=page.date(f.date_to)))
-    shown, total = len(page.requests), len(page.dataset.requests)
-    if not parts:
-        return _("All data: {total} requests").format(total=page.number(total))
-    line = _("{filters}: {shown} of {total} requests").format(
-        filters=" · ".join(parts), shown=page.number(shown), total=page.number(total)
-    )
-    return line[:1].upper() + line[1:]
+    return views.filter_line(page.view())
 
 
 def _banners(page: Page) -> None:
