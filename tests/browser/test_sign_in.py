@@ -296,6 +296,8 @@ def history_table(app: StreamlitPage) -> tuple[list[str], list[list[str]]]:
     """The Data page's table of published versions (the grid draws once scrolled into view)."""
     frames = app.page.get_by_test_id("stDataFrame")
     for i in range(frames.count()):
+        if not frames.nth(i).is_visible():  # e.g. inside a closed expander
+            continue
         frames.nth(i).scroll_into_view_if_needed()
         header, rows = app.table(frames.nth(i))
         if header[:2] == ["Version", "When"]:
