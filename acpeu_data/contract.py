@@ -93,11 +93,40 @@ FORMULA_ESCAPE = "'"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FOLDER_FILE_BYTES = 1024 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-# An upload is read in a separate process, stopped after this many seconds.
+# An upload is read in a separate process, stopped after this many seconds, whose address
+# space is limited to this many bytes (a legitimate upload of 70 MB peaks near 1 GB resident).
 MAX_UPLOAD_READ_SECONDS = 60
+MAX_UPLOAD_READER_BYTES = 3 * 1024 * 1024 * 1024
+# The uploads all sessions of a server hold in memory at once (a 70 MB upload takes about
+# 440 MB once read); an upload beyond it is refused until others are dropped.
+MAX_UPLOADS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
 MAX_CELL_CHARS = 2_000
+# A header wider than this is not a table of the contract (the widest has 11 columns): it is
+# refused before its cells are read, so a crafted header cannot cost gigabytes.
+MAX_COLUMNS = 1_000
+
+# --- plausible values (beyond them a value is an error, located like every other) -------------
+
+# Dates: from EARLIEST_DATE to one year after the day of loading. A typo such as 9999-12-31
+# would otherwise stretch every timeline over thousands of years.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """Return the latest date the contract accepts: one year after `today` (default: today)."""
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+# Counts (integer columns) per row: a delegation of more people than this is a typo. With
+# MAX_ROWS rows the sum of a column stays far below the int64 limit (2**63), so no total can
+# overflow (tests/test_contract.py holds the two limits to that).
+MAX_COUNT = 100_000
 
 # --- colours ----------------------------------------------------------------------------------
 
@@ -340,7 +369,7 @@ PARTICIPATION = Table(
             "the delegation's organisation, where it is not a country",
             hxl="#org+name",
         ),
-        Column("participants", "integer", True, "0 or more", hxl="#reached+total"),
+        Column("participants", "integer", True, "0 to 100,000", hxl="#reached+total"),
         Column("women", "integer", False, "0..participants", hxl="#reached+f"),
         _SOURCE,
     ),

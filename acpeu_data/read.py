@@ -108,6 +108,10 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     text, problems = decode_csv(data, file)
     if text is None:
         return None, problems
+    # Refused before parsing: a header of a million columns costs gigabytes to parse.
+    end = text.find("\n")
+    if text.count(",", 0, end if end >= 0 else len(text)) >= contract.MAX_COLUMNS:
+        return None, [_too_many_columns(file, 1)]
     options = dict(header=None, dtype=str, keep_default_na=False, na_filter=False)
     try:
         raw = pd.read_csv(io.StringIO(text), skip_blank_lines=False, **options)
@@ -209,7 +213,15 @@ def parse_workbook(
 def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     rows: list[list[str]] = []
     try:
+        # The <dimension> a sheet declares may be stale (smaller than what it holds): read
+        # every row and cell there is, never only the declared range.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
+            values = list(values)
+            while values and values[-1] is None:  # formatted but empty cells at a row's end
+                values.pop()
+            if len(values) > contract.MAX_COLUMNS:
+                return None, [_too_many_columns(label, len(rows) + 1)]
             rows.append([_cell_text(v) for v in values])
             if len(rows) > contract.MAX_ROWS + 2:
                 return None, [_too_many_rows(label)]
@@ -225,6 +237,15 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str"), []
 
 
+def _too_many_columns(file: str, row: int) -> Problem:
+    return _error(
+        file,
+        "more than {limit} columns: not a table of the data contract",
+        row,
+        limit=format(contract.MAX_COLUMNS, ","),
+    )
+
+
 def _too_many_rows(file: str) -> Problem:
     return _error(
         file, "more than {limit} rows: too many to read", limit=format(contract.MAX_ROWS, ",")
@@ -237,7 +258,7 @@ def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Proble
     raw = raw.fillna("").astype("str")
     if len(raw) > contract.MAX_ROWS + 1:
         return None, [_too_many_rows(file)], []
-    header = [str(name).strip().lstrip("\ufeff") for name in raw.iloc[0]]
+    header = [_unescape_name(str(name).strip().lstrip("\ufeff")) for name in raw.iloc[0]]
     frame = raw.iloc[1:].copy()
     frame.columns = range(len(header))
     frame.index = range(2, len(frame) + 2)
@@ -284,6 +305,11 @@ def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
     if filled and all(_HXL_TAG.match(cell) for cell in filled):
         return frame.iloc[1:]
     return frame
+
+
+def _unescape_name(name: str) -> str:
+    # A column name escaped by a download ("'=x") reads back as written ("=x").
+    return name[1:] if re.match(_FORMULA_ESCAPED, name) else name
 
 
 def _unescape(cells: pd.Series) -> pd.Series:

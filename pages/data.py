@@ -90,8 +90,7 @@ if state.is_upload:
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
 else:
-    st.write(_("Your data folder:"))
-    st.text(ds.origin)
+    st.text(ui_data.source_label(ds, _))
 st.dataframe(
     memo.for_data(ds, ("files", page.lang), lambda: tables.files_for_display(ds, _, page.lang)),
     hide_index=True,
@@ -163,7 +162,7 @@ uploads = st.file_uploader(
 )
 if uploads and st.button(_("Use these files"), type="primary", key="use_upload"):
     with st.spinner(_("Checking the files...")):
-        found = ui_data.use_upload({f.name: f.getvalue() for f in uploads})
+        found = ui_data.use_upload([(f.name, f.getvalue()) for f in uploads])
     if not found:
         st.rerun()
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import geo, i18n
+from acpeu_data import geo, i18n, tables
 from acpeu_data.i18n import Translate
 from ui import data, memo, sidebar
 
@@ -46,7 +46,13 @@ class Page:
 
     def _filtered(self, table: str, filter_rows: Callable[[ad.Dataset, ad.Filters], T]) -> T:
         key = (*_state_key(self.dataset, self.filters), table)
-        return memo.frames().get(key, lambda: filter_rows(self.dataset, self.filters))
+        own = getattr(self.dataset, table)
+        return memo.frames().get(
+            key,
+            lambda: filter_rows(self.dataset, self.filters),
+            # All rows are the dataset's own table, which the store then costs nothing.
+            size=lambda rows: 0 if rows is own else memo.size_of(rows),
+        )
 
     def once(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
         """Return build(*args, **kwargs), computed once per data, filter, language and page.
@@ -85,6 +91,8 @@ def setup(title: str) -> Page:
         layout="wide",
     )
     state = data.current()
+    if state.dataset is None:
+        _no_data(state, _)
     ds = state.dataset
     filters = sidebar.render(ds, lang, title)
     page = Page(title=title, dataset=ds, state=state, filters=filters, lang=lang, _=_)
@@ -124,6 +132,20 @@ def filter_line(page: Page) -> str:
         filters=" · ".join(parts), shown=page.number(shown), total=page.number(total)
     )
     return line[:1].upper() + line[1:]
+
+
+def _no_data(state: data.DataState, _: Translate) -> None:
+    """Say that no data can be read at all (not even the bundled data), list why, and stop."""
+    st.title(_("ACP-EU Migration Action"), anchor=False)
+    st.error(
+        _(
+            "No data can be shown: the data folder {folder} has {count} problems, and there "
+            "is no earlier data to show instead. Fix the problems listed below and reload this page."
+        ).format(folder=data.escape_markdown(state.failed_origin), count=len(state.problems)),
+        icon=":material/error:",
+    )
+    st.dataframe(tables.problems_for_display(state.problems, _), hide_index=True)
+    st.stop()
 
 
 def _banners(page: Page) -> None:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from acpeu_data import charts, export, tables
+from ui import data as ui_data
 from ui.page import Page, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
@@ -64,7 +65,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
         (_("Table"), table),
         (_("Filter"), filter_line(page)),
         (_("Filter as link parameters"), urlencode(page.filters.to_query(), doseq=True)),
-        (_("Data source"), page.dataset.origin),
+        (_("Data source"), ui_data.source_label(page.dataset, _)),
         (_("Rows"), str(len(frame))),
     ]
     left, right, tags, _rest = st.columns([1, 1, 1.4, 2.6], vertical_alignment="center")
