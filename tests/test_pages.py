@@ -123,6 +123,17 @@ def test_invalid_link_values_are_dropped_with_a_notice():
     assert "Atlantis" in notices
 
 
+def test_a_link_of_500_junk_values_gives_one_notice_not_500():
+    """Issue 16, item 10: each junk value used to get a banner of its own."""
+    junk = [f"junk{i}" for i in range(500)]
+    app = run_app({"region": junk, "topic": ["nope"]})
+    link_notices = [w for w in app.warning if "in the link" in w.value]
+    assert len(link_notices) == 1
+    text = link_notices[0].value
+    assert text.count("Ignored") == 3 and "… and 498 more values of the link were ignored." in text
+    assert metric_values(app)["Requests"] == str(len(ad.load().requests))  # nothing filtered
+
+
 def test_reset_filters_clears_every_filter():
     app = run_app({"region": ["Pacific"], "topic": ["visas"]})
     reset = next(b for b in app.button if b.label == "Reset filters")

@@ -78,6 +78,8 @@ class Page:
         return i18n.format_date(value, self.lang)
 
 
+# Link notices quoted one by one; beyond this many, the rest are counted.
+MAX_LINK_NOTICES = 3
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 
 
@@ -165,9 +167,19 @@ def _banners(page: Page) -> None:
         )
     if state.is_upload:
         st.info(_("You are looking at the files you uploaded (this browser session only)."))
-    for notice in sidebar.url_notices():
-        # A notice quotes a value from the link, which anyone can write: shown literally.
-        st.warning(data.escape_markdown(notice.text(_)), icon=":material/link_off:")
+    notices = sidebar.url_notices()
+    if notices:
+        # A notice quotes a value from the link, which anyone can write: shown literally. One
+        # banner for all of them, the first few quoted: a link of 500 junk values is one notice.
+        lines = [data.escape_markdown(n.text(_)) for n in notices[:MAX_LINK_NOTICES]]
+        if len(notices) > MAX_LINK_NOTICES:
+            more = len(notices) - MAX_LINK_NOTICES
+            lines.append(
+                _("… and {count} more values of the link were ignored.").format(
+                    count=page.number(more)
+                )
+            )
+        st.warning("  \n".join(lines), icon=":material/link_off:")
     illustrative = sum(page.dataset.illustrative.values())
     if illustrative:
         st.caption(

@@ -139,11 +139,15 @@ class AppServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_app(data_dir: Path, log_path: Path) -> AppServer:
-    """Start the dashboard on a free port with ACPEU_DATA_DIR=data_dir; wait until healthy."""
+def start_app(data_dir: Path, log_path: Path, prefix: tuple[str, ...] = ()) -> AppServer:
+    """Start the dashboard on a free port with ACPEU_DATA_DIR=data_dir; wait until healthy.
+
+    `prefix` runs the server through another command (e.g. setpriv, to drop privileges).
+    """
     port = free_port()
     env = {**os.environ, "ACPEU_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     command = [
+        *prefix,
         sys.executable,
         "-m",
         "streamlit",
