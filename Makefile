@@ -13,7 +13,7 @@ RUNTIME_STAMP := $(VENV)/.stamp-requirements
 DEV_STAMP := $(VENV)/.stamp-requirements-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean distclean i18n
+.PHONY: help run test lint format bench bench-reports clean distclean i18n
 
 help: ## List the targets
 	@echo "ACP-EU Migration Action dashboard"
@@ -40,9 +40,11 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV_PYTHON)
 	@touch $@ $(RUNTIME_STAMP)
 
 run: $(RUNTIME_STAMP) ## Start the dashboard on http://localhost:8501 (other port: make run PORT=8600)
+	@scripts/find_pdf_libraries.sh || echo "PDF reports will be unavailable (HTML reports work)." >&2
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 test: lint ## Run every test: ruff, then unit, AppTest and browser tests
+	@scripts/find_pdf_libraries.sh || echo "PDF report tests will fail or be skipped (CI: fail)." >&2
 	@chromium="$$(scripts/find_chromium.sh)" || { \
 		if [ "$${CI:-}" = "true" ]; then echo "CI: browser tests need Chromium; failing." >&2; exit 1; fi; \
 		echo "No Chromium: browser tests will be skipped (see the message above)." >&2; }; \
@@ -58,6 +60,9 @@ format: $(DEV_STAMP) ## Reformat the code with ruff and apply safe fixes
 
 bench: $(DEV_STAMP) ## Measure load, filter and page times on generated data (bench/run.py)
 	$(VENV_PYTHON) bench/run.py
+
+bench-reports: $(DEV_STAMP) ## Time PDF and HTML reports at the bundled size (bench/reports.py)
+	$(VENV_PYTHON) bench/reports.py
 
 clean: ## Remove caches and generated files (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .hypothesis test-results bench/out
