@@ -163,10 +163,11 @@ def _check_zip(data: bytes, file: str) -> list[Problem]:
 
 
 def parse_workbook(
-    data: bytes, file: str, sheets: list[str]
+    data: bytes, file: str, sheets: list[str], optional: list[str] = ()
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return the raw rows (row 0 = header) of each wanted sheet of an .xlsx workbook, or problems.
 
+    A sheet of `optional` is read when the workbook has it; its absence is no problem.
     Values are read as stored (data_only): nothing in the workbook is evaluated or run.
     """
     problems = _check_zip(data, file)
@@ -183,9 +184,11 @@ def parse_workbook(
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         frames: dict[str, pd.DataFrame] = {}
-        for sheet in sheets:
+        for sheet in [*sheets, *optional]:
             name = by_name.get(sheet) or by_name.get(f"{sheet}.csv")
             label = f"{file} [{sheet}]"
+            if name is None and sheet in optional:
+                continue
             if name is None:
                 have = ", ".join(book.sheetnames)
                 problems.append(
