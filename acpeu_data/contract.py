@@ -115,6 +115,18 @@ TOPIC_COLOURS: dict[str, str] = {
     "smuggling": "#CC79A7",
 }
 
+# One colour per status (Okabe-Ito again, grey for a request not yet looked at); charts also
+# set each status apart by pattern and label, never by colour alone.
+STATUS_COLOURS: dict[str, str] = {
+    "received": "#999999",
+    "under_review": "#E69F00",
+    "approved": "#56B4E9",
+    "ongoing": "#0072B2",
+    "completed": "#009E73",
+    "rejected": "#D55E00",
+    "withdrawn": "#CC79A7",
+}
+
 # Paul Tol's "bright" scheme (colour-blind safe), taken in order of the regions listed.
 REGION_COLOURS: list[str] = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"]
 NON_ACP_COLOUR = "#BBBBBB"

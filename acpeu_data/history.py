@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from acpeu_data import arrays, contract
+from acpeu_data.validate import N_
 
 STATUS_CODES: tuple[str, ...] = tuple(contract.STATUSES)
 _CODE = {code: i for i, code in enumerate(STATUS_CODES)}
@@ -37,11 +38,11 @@ AGE_BANDS: tuple[tuple[int, int | None], ...] = (
 )
 # What happened, in the list of changes between two dates.
 KINDS: dict[str, str] = {
-    "new": "New request",
-    "change": "Status change",
-    "completed": "Completion",
-    "rejected": "Rejection",
-    "withdrawn": "Withdrawal",
+    "new": N_("New request"),
+    "change": N_("Status change"),
+    "completed": N_("Completion"),
+    "rejected": N_("Rejection"),
+    "withdrawn": N_("Withdrawal"),
 }
 _KEPT_DAYS = 8  # statuses as of this many days are kept per data version
 

@@ -310,7 +310,7 @@ def event_rules(
         file,
         "request_id",
         ids[~isin(ids, known)],
-        "unknown request: expected a request_id in {requests}",
+        N_("unknown request: expected a request_id in {requests}"),
         severity["unknown_request"],
         requests=requests_file,
     )
@@ -350,8 +350,10 @@ def event_rules(
         file,
         "status",
         frame.loc[late.index, "status"],
-        "after the request was closed (completed, rejected or withdrawn): "
-        "the history is used as given",
+        N_(
+            "after the request was closed (completed, rejected or withdrawn): "
+            "the history is used as given"
+        ),
         severity["after_final"],
     )
     last = events.groupby("request_id", sort=False).tail(1)
