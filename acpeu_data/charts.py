@@ -405,8 +405,13 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
                 name=_(contract.STATUSES[code]),
                 line=dict(color=contract.STATUS_COLOURS[code], width=1),
                 fillcolor=contract.STATUS_COLOURS[code],
+                # A light texture over the colour: each stage differs in more than hue.
                 fillpattern=dict(
-                    shape=PATTERNS[i % len(PATTERNS)], fgcolor="#1f2937", solidity=0.15
+                    shape=PATTERNS[i % len(PATTERNS)],
+                    bgcolor=contract.STATUS_COLOURS[code],
+                    fgcolor="white",
+                    fgopacity=0.6,
+                    solidity=0.25,
                 ),
                 hovertemplate="%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>",
             )
@@ -418,6 +423,7 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
         xaxis=_axis("", type="date"),
         yaxis=_axis(value_title, rangemode="tozero"),
         hovermode="x unified",
+        legend=dict(traceorder="normal"),
     )
 
 

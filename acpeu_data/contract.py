@@ -101,6 +101,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UPLOAD_READ_SECONDS = 60
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
+# The status history holds several changes per request (about four): a programme of a
+# million requests writes four to five million.
+MAX_EVENT_ROWS = 10_000_000
 MAX_CELL_CHARS = 2_000
 
 # --- colours ----------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ class Table:
     key: str | None = None  # the column whose values must be unique
     min_rows: int = 0
     optional: bool = False  # a data folder may leave this table out
+    max_rows: int | None = None  # None: MAX_ROWS
 
     @property
     def file(self) -> str:
@@ -377,6 +381,7 @@ REQUEST_EVENTS = Table(
         Column("note", "text", False, "what happened", hxl="#description"),
     ),
     optional=True,
+    max_rows=MAX_EVENT_ROWS,
 )
 
 # The checks of request_events and their severity (docs/data-contract.md lists them as is).

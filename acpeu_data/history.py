@@ -193,8 +193,18 @@ def by_stage(requests: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _changes(h: History, rows: np.ndarray, day: np.datetime64 | None):
-    """Return the positions (into h) of the changes of `rows` that start a new stage, up to day."""
+def _changes(h: History, requests: pd.DataFrame, day: np.datetime64 | None) -> np.ndarray:
+    """Return the positions (into h) of the changes of `requests` that start a new stage, up
+    to `day`; computed once per requests frame and day (the Pipeline page asks four times)."""
+    kept = arrays.cached(requests, "stage_changes", lambda _f: {}, from_root=False)
+    key = (id(h), day)
+    if key not in kept:
+        kept.clear()  # one day at a time: a filter state has one To
+        kept[key] = _stage_changes(h, _positions(requests), day)
+    return kept[key]
+
+
+def _stage_changes(h: History, rows: np.ndarray, day: np.datetime64 | None) -> np.ndarray:
     chosen = np.zeros(len(h.starts) - 1, dtype=bool)
     chosen[rows] = True
     keep = chosen[h.rows]
@@ -204,7 +214,9 @@ def _changes(h: History, rows: np.ndarray, day: np.datetime64 | None):
     r, s = h.rows[index], h.status[index]
     new = np.ones(len(index), dtype=bool)
     new[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1])
-    return index[new]
+    index = index[new]
+    index.flags.writeable = False
+    return index
 
 
 def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
@@ -213,7 +225,7 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
     Columns: request_id, status, start, end (the day of the next change), days.
     """
     h = history(ds)
-    index = _changes(h, _positions(requests), None if day is None else _day(day))
+    index = _changes(h, requests, None if day is None else _day(day))
     same = h.rows[index[1:]] == h.rows[index[:-1]]
     starts, ends = index[:-1][same], index[1:][same]
     days = (h.days[ends] - h.days[starts]).astype(np.int64)
@@ -232,7 +244,7 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
 def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return per open stage the stays that ended by `day`: count, median, quartiles, min, max."""
     h = history(ds)
-    index = _changes(h, _positions(requests), None if day is None else _day(day))
+    index = _changes(h, requests, None if day is None else _day(day))
     same = h.rows[index[1:]] == h.rows[index[:-1]]
     starts, ends = index[:-1][same], index[1:][same]
     days = (h.days[ends] - h.days[starts]).astype(np.int64)
@@ -269,7 +281,7 @@ def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> p
     requests in each stage at the month's end (tidy: month, status, label, requests)."""
     h = history(ds)
     columns = ["month", "status", "label", "requests"]
-    index = _changes(h, _positions(requests), None if day is None else _day(day))
+    index = _changes(h, requests, None if day is None else _day(day))
     if not len(index):
         return pd.DataFrame(columns=columns)
     months = h.days[index].astype("datetime64[M]").astype(np.int64)
@@ -300,7 +312,7 @@ def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> p
 def moves(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return how many times requests moved from one stage to another (up to `day`)."""
     h = history(ds)
-    index = _changes(h, _positions(requests), None if day is None else _day(day))
+    index = _changes(h, requests, None if day is None else _day(day))
     same = h.rows[index[1:]] == h.rows[index[:-1]]
     a, b = h.status[index[:-1]][same].astype(np.int64), h.status[index[1:]][same].astype(np.int64)
     size = len(STATUS_CODES)
@@ -352,7 +364,7 @@ def changes_between(ds, requests: pd.DataFrame, start: dt.date, end: dt.date) ->
     In the contract's request_events columns first, so a download loads back as such a table.
     """
     h = history(ds)
-    index = _changes(h, _positions(requests), _day(end))
+    index = _changes(h, requests, _day(end))
     previous = np.full(len(index), -1, dtype=np.int64)
     same = np.zeros(len(index), dtype=bool)
     same[1:] = h.rows[index[1:]] == h.rows[index[:-1]]

@@ -374,7 +374,7 @@ def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
     raws = _raw_tables(sources, problems)
     for table in [t for t in contract.TABLES if t in raws]:
         label, raw, modified = raws[table]
-        frame, errors, notes = read.tidy(raw, label)
+        frame, errors, notes = read.tidy(raw, label, contract.TABLES[table].max_rows)
         problems += errors
         warnings += notes
         if frame is not None:

@@ -200,7 +200,8 @@ def parse_workbook(
                     )
                 )
                 continue
-            raw, sheet_problems = _sheet_rows(book[name], label)
+            limit = contract.TABLES[sheet].max_rows if sheet in contract.TABLES else None
+            raw, sheet_problems = _sheet_rows(book[name], label, limit)
             problems += sheet_problems
             if raw is not None:
                 frames[sheet] = raw
@@ -209,13 +210,16 @@ def parse_workbook(
     return frames, problems
 
 
-def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _sheet_rows(
+    sheet, label: str, limit: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    limit = limit or contract.MAX_ROWS
     rows: list[list[str]] = []
     try:
         for values in sheet.iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in values])
-            if len(rows) > contract.MAX_ROWS + 2:
-                return None, [_too_many_rows(label)]
+            if len(rows) > limit + 2:
+                return None, [_too_many_rows(label, limit)]
     except Exception as error:  # a damaged sheet: say so instead of crashing the app
         return None, [
             _error(label, "the sheet cannot be read ({reason})", reason=type(error).__name__)
@@ -228,18 +232,21 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str"), []
 
 
-def _too_many_rows(file: str) -> Problem:
-    return _error(
-        file, "more than {limit} rows: too many to read", limit=format(contract.MAX_ROWS, ",")
-    )
+def _too_many_rows(file: str, limit: int | None = None) -> Problem:
+    limit = limit or contract.MAX_ROWS
+    return _error(file, "more than {limit} rows: too many to read", limit=format(limit, ","))
 
 
-def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
+def tidy(
+    raw: pd.DataFrame, file: str, max_rows: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
     """Return (table, errors, warnings): header applied, blank rows and an HXL row dropped,
-    formula escapes undone, index = spreadsheet row."""
+    formula escapes undone, index = spreadsheet row. More than `max_rows` rows (default
+    contract.MAX_ROWS): an error."""
+    max_rows = max_rows or contract.MAX_ROWS
     raw = raw.fillna("").astype("str")
-    if len(raw) > contract.MAX_ROWS + 1:
-        return None, [_too_many_rows(file)], []
+    if len(raw) > max_rows + 1:
+        return None, [_too_many_rows(file, max_rows)], []
     header = [str(name).strip().lstrip("\ufeff") for name in raw.iloc[0]]
     frame = raw.iloc[1:].copy()
     frame.columns = range(len(header))

@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script: make acpeu_data, ui and bench 
 PAGES = [
     "dashboard.py",
     "pages/requests.py",
+    "pages/pipeline.py",
     "pages/countries.py",
     "pages/meetings.py",
     "pages/data.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 PAGE_NAMES = {
     "dashboard.py": "Overview",
     "pages/requests.py": "Requests",
+    "pages/pipeline.py": "Pipeline",
     "pages/countries.py": "Countries",
     "pages/meetings.py": "Meetings",
     "pages/data.py": "Data",

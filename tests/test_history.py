@@ -15,6 +15,7 @@ received). As of 2016-01-01: only R-001, ongoing, without its completion date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pandas as pd
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import export, filters, history, metrics
+from acpeu_data import contract, export, filters, history, metrics
 
 EVENTS_DIR = Path(__file__).parent / "fixtures" / "events"
 EVENTS_FILE = "request_events.csv"
@@ -296,3 +297,15 @@ def test_status_codes_as_of_are_read_only_and_cached(events_ds):
     assert first is history.status_codes_as_of(events_ds, AS_OF)
     assert not first.flags.writeable
     assert np.array_equal(first, np.array([4, 2, -1, -1, 1], dtype=np.int8))
+
+
+def test_the_events_table_has_its_own_row_limit(events_copy, monkeypatch):
+    # Several changes per request: the history may hold more rows than the other tables.
+    monkeypatch.setattr(contract, "MAX_ROWS", 11)
+    assert ad.load(events_copy.path).has_events  # 12 events, 5 requests
+    limited = dataclasses.replace(contract.REQUEST_EVENTS, max_rows=11)
+    monkeypatch.setitem(contract.TABLES, "request_events", limited)
+    errors, _ = _problems(events_copy.path)
+    assert [p.message for p in errors if p.file == EVENTS_FILE] == [
+        "more than 11 rows: too many to read"
+    ]
