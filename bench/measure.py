@@ -89,6 +89,7 @@ def measure_load(folder: Path) -> tuple[dict, object]:
         "requests": len(result.requests),
         "meetings": len(result.meetings),
         "participation": len(result.participation),
+        "request_events": len(result.request_events),
     }
     return figures, result
 
