@@ -193,18 +193,34 @@ def by_stage(requests: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _changes(h: History, requests: pd.DataFrame, day: np.datetime64 | None) -> np.ndarray:
-    """Return the positions (into h) of the changes of `requests` that start a new stage, up
-    to `day`; computed once per requests frame and day (the Pipeline page asks four times)."""
+@dataclass(frozen=True)
+class _Stages:
+    """The stage changes of some requests up to a day (positions into the History).
+
+    `index`: each change that starts a new stage, in order; `starts`, `ends`: the change that
+    starts and the one that ends each stay that ended (same request, next stage).
+    """
+
+    index: np.ndarray
+    follows: np.ndarray  # follows[i]: index[i + 1] is the same request's next stage
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def _stages(h: History, requests: pd.DataFrame, day: np.datetime64 | None) -> _Stages:
+    """Return the stages of `requests` up to `day`, computed once per requests frame and day
+    (the Pipeline page asks for them four times)."""
     kept = arrays.cached(requests, "stage_changes", lambda _f: {}, from_root=False)
     key = (id(h), day)
-    if key not in kept:
+    found = kept.get(key)
+    if found is None:
+        found = _stage_changes(h, _positions(requests), day)
         kept.clear()  # one day at a time: a filter state has one To
-        kept[key] = _stage_changes(h, _positions(requests), day)
-    return kept[key]
+        kept[key] = found
+    return found
 
 
-def _stage_changes(h: History, rows: np.ndarray, day: np.datetime64 | None) -> np.ndarray:
+def _stage_changes(h: History, rows: np.ndarray, day: np.datetime64 | None) -> _Stages:
     chosen = np.zeros(len(h.starts) - 1, dtype=bool)
     chosen[rows] = True
     keep = chosen[h.rows]
@@ -215,8 +231,12 @@ def _stage_changes(h: History, rows: np.ndarray, day: np.datetime64 | None) -> n
     new = np.ones(len(index), dtype=bool)
     new[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1])
     index = index[new]
-    index.flags.writeable = False
-    return index
+    follows = h.rows[index[1:]] == h.rows[index[:-1]]
+    return _Stages(index, follows, index[:-1][follows], index[1:][follows])
+
+
+def _when(day: dt.date | None) -> np.datetime64 | None:
+    return None if day is None else _day(day)
 
 
 def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
@@ -225,10 +245,8 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
     Columns: request_id, status, start, end (the day of the next change), days.
     """
     h = history(ds)
-    index = _changes(h, requests, None if day is None else _day(day))
-    same = h.rows[index[1:]] == h.rows[index[:-1]]
-    starts, ends = index[:-1][same], index[1:][same]
-    days = (h.days[ends] - h.days[starts]).astype(np.int64)
+    found = _stages(h, requests, _when(day))
+    starts, ends = found.starts, found.ends
     ids = ds.requests["request_id"].to_numpy(dtype=object)
     return pd.DataFrame(
         {
@@ -236,7 +254,7 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
             "status": np.array(STATUS_CODES, dtype=object)[h.status[starts]],
             "start": h.days[starts].astype("datetime64[us]"),
             "end": h.days[ends].astype("datetime64[us]"),
-            "days": days,
+            "days": (h.days[ends] - h.days[starts]).astype(np.int64),
         }
     )
 
@@ -244,14 +262,16 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
 def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return per open stage the stays that ended by `day`: count, median, quartiles, min, max."""
     h = history(ds)
-    index = _changes(h, requests, None if day is None else _day(day))
-    same = h.rows[index[1:]] == h.rows[index[:-1]]
-    starts, ends = index[:-1][same], index[1:][same]
-    days = (h.days[ends] - h.days[starts]).astype(np.int64)
-    stage = h.status[starts]
+    found = _stages(h, requests, _when(day))
+    days = (h.days[found.ends] - h.days[found.starts]).astype(np.int64)
+    stage = h.status[found.starts]
+    order = np.argsort(stage, kind="stable")
+    days, stage = days[order], stage[order]
+    bounds = np.searchsorted(stage, np.arange(len(STATUS_CODES) + 1))
     rows = []
     for code in contract.OPEN_STATUSES:
-        spent = days[stage == _CODE[code]]
+        i = _CODE[code]
+        spent = days[bounds[i] : bounds[i + 1]]
         if len(spent):
             q1, median, q3 = np.percentile(spent, [25, 50, 75])
             low, high = int(spent.min()), int(spent.max())
@@ -278,21 +298,21 @@ def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.
 
 def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return, for every month from the first receipt to `day` (or the last change), the
-    requests in each stage at the month's end (tidy: month, status, label, requests)."""
+    requests in each stage at the month's end (tidy: month, status, label, requests; the rows
+    of one status together, months in order)."""
     h = history(ds)
     columns = ["month", "status", "label", "requests"]
-    index = _changes(h, requests, None if day is None else _day(day))
+    found = _stages(h, requests, _when(day))
+    index = found.index
     if not len(index):
         return pd.DataFrame(columns=columns)
     months = h.days[index].astype("datetime64[M]").astype(np.int64)
     first = int(months.min())
     last_day = _day(day) if day is not None else h.days[index].max()
     count = int(last_day.astype("datetime64[M]").astype(np.int64)) - first + 1
-    same = np.zeros(len(index), dtype=bool)
-    same[:-1] = h.rows[index[1:]] == h.rows[index[:-1]]
     begin = months - first
     end = np.full(len(index), count, dtype=np.int64)  # still in that stage at the last month
-    end[:-1][same[:-1]] = begin[1:][same[:-1]]
+    end[:-1][found.follows] = begin[1:][found.follows]
     stage = h.status[index].astype(np.int64)
     width = count + 1
     delta = np.bincount(stage * width + begin, minlength=len(STATUS_CODES) * width)
@@ -312,24 +332,31 @@ def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> p
 def moves(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return how many times requests moved from one stage to another (up to `day`)."""
     h = history(ds)
-    index = _changes(h, requests, None if day is None else _day(day))
-    same = h.rows[index[1:]] == h.rows[index[:-1]]
-    a, b = h.status[index[:-1]][same].astype(np.int64), h.status[index[1:]][same].astype(np.int64)
+    found = _stages(h, requests, _when(day))
+    a = h.status[found.starts].astype(np.int64)
+    b = h.status[found.ends].astype(np.int64)
     size = len(STATUS_CODES)
     counts = np.bincount(a * size + b, minlength=size * size)
-    found = np.flatnonzero(counts)
+    hit = np.flatnonzero(counts)
     return pd.DataFrame(
         {
-            "from_status": np.array(STATUS_CODES, dtype=object)[found // size],
-            "to_status": np.array(STATUS_CODES, dtype=object)[found % size],
-            "moves": counts[found].astype(np.int64),
+            "from_status": np.array(STATUS_CODES, dtype=object)[hit // size],
+            "to_status": np.array(STATUS_CODES, dtype=object)[hit % size],
+            "moves": counts[hit].astype(np.int64),
         }
     )
 
 
+# The columns of the requests ages() keeps (the table of the oldest shows them).
+AGE_COLUMNS = ("request_id", "requester_name", "topics", "status", "received_on")
+
+
 def ages(requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return the open requests (received, under review, approved, ongoing) with their age in
-    days on `day` (None: today), oldest first."""
+    days on `day` (None: today), oldest first: AGE_COLUMNS and `days`, index kept.
+
+    Only those columns are copied (a million requests leave many open); open_requests gives
+    the full rows."""
     reference = np.datetime64(_reference_day(day).isoformat(), "D")
     status = arrays.codes(requests, "status")
     open_ = status.isin(contract.OPEN_STATUSES)
@@ -337,8 +364,13 @@ def ages(requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     age = (reference - received).astype(np.int64)
     order = np.argsort(-age, kind="stable")
     rows = np.flatnonzero(open_)[order]
-    out = requests.iloc[rows]
-    return out.assign(days=age[order])
+    out = {name: requests[name].array.take(rows) for name in AGE_COLUMNS}
+    return pd.DataFrame({**out, "days": age[order]}, index=requests.index.take(rows))
+
+
+def open_requests(requests: pd.DataFrame, aged: pd.DataFrame) -> pd.DataFrame:
+    """Return the full rows of `requests` that ages() listed, in its order (for downloads)."""
+    return requests.loc[aged.index]
 
 
 def age_bands(aged: pd.DataFrame) -> pd.DataFrame:
@@ -364,7 +396,7 @@ def changes_between(ds, requests: pd.DataFrame, start: dt.date, end: dt.date) ->
     In the contract's request_events columns first, so a download loads back as such a table.
     """
     h = history(ds)
-    index = _changes(h, requests, _day(end))
+    index = _stages(h, requests, _day(end)).index
     previous = np.full(len(index), -1, dtype=np.int64)
     same = np.zeros(len(index), dtype=bool)
     same[1:] = h.rows[index[1:]] == h.rows[index[:-1]]

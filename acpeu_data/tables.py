@@ -215,12 +215,14 @@ def stages_by_month_numbers(months: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return requests per stage at each month's end as one row per month, a column per stage."""
     if months.empty:
         return pd.DataFrame({_("Month"): []})
-    wide = months.pivot(index="month", columns="status", values="requests")
-    wide = wide[[code for code in contract.STATUSES if code in wide.columns]]
-    wide = wide.rename(columns=_labels(contract.STATUSES, _))
-    wide.index = wide.index.strftime("%Y-%m")
-    wide.columns.name = None
-    return wide.reset_index(names=_("Month"))
+    # history.stages_by_month gives each status's months together, in order: a reshape.
+    statuses = list(dict.fromkeys(months["status"]))
+    count = len(months) // len(statuses)
+    values = months["requests"].to_numpy().reshape(len(statuses), count)
+    shown = {_("Month"): months["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    for status, column in zip(statuses, values, strict=True):
+        shown[_(contract.STATUSES.get(status, status))] = column
+    return pd.DataFrame(shown)
 
 
 def stage_days_numbers(times: pd.DataFrame, _: Translate) -> pd.DataFrame:

@@ -96,7 +96,13 @@ if len(aged):
             "days": st.column_config.NumberColumn(_("Days since receipt")),
         },
     )
-    downloads(page, "requests", aged, key="aged")
+    downloads(
+        page,
+        "requests",
+        lambda: history.open_requests(requests, aged),
+        key="aged",
+        rows=len(aged),
+    )
 else:
     st.info(_("No open request matches the filter."))
 

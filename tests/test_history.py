@@ -181,6 +181,10 @@ def test_ageing_of_open_requests(events_ds):
     # Open on 2016-12-31: R-002 received 2016-05-02 (243 days), R-005 2016-11-30 (31 days).
     assert aged["request_id"].tolist() == ["R-002", "R-005"]
     assert aged["days"].tolist() == [243, 31]
+    full = history.open_requests(requests, aged)
+    assert full["request_id"].tolist() == ["R-002", "R-005"]
+    assert full["status"].tolist() == ["approved", "under_review"]  # as of the day
+    assert "typology" in full and "days" not in full
     bands = history.age_bands(aged).set_index("label")["requests"]
     assert bands.to_dict() == {
         "0–30": 0,
