@@ -78,10 +78,17 @@ def test_pipeline_page_lists_what_happened_between_from_and_to(events_folder):
     assert changes["request_id"].tolist() == ["R-005", "R-005", "R-002", "R-005"]
 
 
-def test_pipeline_page_says_stages_are_estimated_without_events(monkeypatch):
+def test_pages_say_stages_are_estimated_without_events(monkeypatch):
     monkeypatch.setenv("ACPEU_DATA_DIR", str(ROOT / "tests" / "fixtures" / "valid"))
     app = run("pages/pipeline.py", {})
     assert any("Stages are estimated" in i.value for i in app.info)
+    requests = run("pages/requests.py", {"to": [AS_OF.isoformat()]})
+    assert any("are estimated" in c.value for c in requests.caption)
+
+
+def test_requests_page_says_nothing_is_estimated_with_events(events_folder):
+    app = run("pages/requests.py", {"to": [AS_OF.isoformat()]})
+    assert not any("are estimated" in c.value for c in app.caption)
 
 
 @pytest.mark.parametrize("lang", ["fr", "pt", "es"])
