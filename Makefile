@@ -40,9 +40,11 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV_PYTHON)
 	@touch $@ $(RUNTIME_STAMP)
 
 run: $(RUNTIME_STAMP) ## Start the dashboard on http://localhost:8501 (other port: make run PORT=8600)
+	@scripts/find_pdf_libraries.sh || echo "PDF reports will be unavailable (HTML reports work)." >&2
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 test: lint ## Run every test: ruff, then unit, AppTest and browser tests
+	@scripts/find_pdf_libraries.sh || echo "PDF report tests will fail or be skipped (CI: fail)." >&2
 	@chromium="$$(scripts/find_chromium.sh)" || { \
 		if [ "$${CI:-}" = "true" ]; then echo "CI: browser tests need Chromium; failing." >&2; exit 1; fi; \
 		echo "No Chromium: browser tests will be skipped (see the message above)." >&2; }; \

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from acpeu_data import charts, filters, geo, metrics, tables
+from acpeu_data import filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import chart, downloads, table
+from ui.widgets import downloads, show, table
 
 MAP_KEY = "country_map"
 
@@ -21,12 +21,6 @@ def _select_clicked_countries() -> None:
 
 page = ui_page.setup("Countries")
 _ = page._
-by_country = page.once(
-    "by_country",
-    lambda: tables.countries_for_map(
-        metrics.requests_by_country(page.dataset, page.requests), page.filters.regions, page.lang
-    ),
-)
 
 st.caption(
     _(
@@ -34,25 +28,8 @@ st.caption(
         "mark member states of regional organisations that requested assistance."
     )
 )
-chart(
-    page,
-    page.once("map", charts.requests_map, by_country, _, fit=bool(page.filters.regions)),
-    page.once(
-        "map_numbers",
-        tables.numbers,
-        by_country,
-        {
-            "name": _("Country"),
-            "region": _("Region"),
-            "direct": _("Direct requests"),
-            "via_regional_organisation": _("Requests of its regional organisations"),
-        },
-        translate=_,
-    ),
-    key=MAP_KEY,
-    geo=True,
-    on_select=_select_clicked_countries,
-)
+# The map is declared once in acpeu_data/views.py (the reports print the same).
+show(page, page.section().chart("map"), key=MAP_KEY, on_select=_select_clicked_countries)
 
 if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]

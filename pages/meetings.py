@@ -2,33 +2,17 @@
 
 import streamlit as st
 
-from acpeu_data import charts, contract, metrics, tables
+from acpeu_data import metrics, tables
 from ui import page as ui_page
-from ui.widgets import bar_chart, chart, downloads, table
+from ui.widgets import downloads, show, table
 
 page = ui_page.setup("Meetings")
 _ = page._
 meetings, participation = page.meetings, page.participation
 
-venues = page.once("venues", metrics.venues, meetings)
-links = page.once("links", metrics.meeting_links, meetings, participation)
-chart(
-    page,
-    page.once("map", charts.meetings_map, venues, links, _),
-    page.once(
-        "map_numbers",
-        tables.numbers,
-        venues,
-        {
-            "city": _("City"),
-            "country_name": _("Country"),
-            "meetings": _("Meetings"),
-            "participants": _("Participants"),
-        },
-    ),
-    key="meetings_map",
-    geo=True,
-)
+# The charts are declared once in acpeu_data/views.py (the reports print the same).
+section = page.section()
+show(page, section.chart("map"), key="meetings_map")
 
 st.header(_("Meetings"), anchor=False)
 table(
@@ -54,62 +38,12 @@ table(
 )
 downloads(page, "meetings", meetings, key="meetings")
 
-regions = [*dict.fromkeys(page.dataset.countries["region"]), contract.NON_ACP]
-
-
-def participants_by_region():
-    by_region = metrics.participation_by_region(meetings, participation)
-    shown = metrics.largest_meetings(by_region)
-    if len(shown) == len(by_region):
-        title = _("Participants per meeting, by region of the delegation")
-    else:
-        title = _(
-            "Participants in the {shown} largest of {count} meetings, by region of the delegation"
-        ).format(
-            shown=page.number(shown["meeting_id"].nunique()),
-            count=page.number(by_region["meeting_id"].nunique()),
-        )
-    fig = charts.stacked_bar(
-        shown.assign(series=shown["region"].map(_)),
-        category="title",
-        series="series",
-        value="participants",
-        title=title,
-        colours={_(r): c for r, c in charts.region_colours(regions).items()},
-        value_title=_("Participants"),
-    )
-    numbers = tables.numbers(
-        by_region,
-        {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
-        translate=_,
-    )
-    return fig, numbers
-
-
-fig, numbers = page.once_rows("by_region", participants_by_region)
-chart(page, fig, numbers, key="by_region")
+show(page, section.chart("by_region"))
 left, right = st.columns(2)
 with left:
-    by_type = page.once("by_type", metrics.participation_by_stakeholder_type, participation)
-    bar_chart(
-        page,
-        by_type,
-        label="label",
-        value="participants",
-        title=_("Participants by stakeholder type"),
-        colours="#CC79A7",
-        label_title=_("Stakeholder type"),
-        value_title=_("Participants"),
-        key="by_type",
-    )
+    show(page, section.chart("by_type"))
 with right:
-    women = page.once("women", metrics.women_share, participation)
-    st.metric(
-        _("Women among participants"),
-        page.percent(women.share),
-        help=_(
-            "Counted only where delegations reported women; {covered} of {total} participants."
-        ).format(covered=page.number(women.covered), total=page.number(women.participants)),
-    )
+    women = section.headline("women")
+    st.metric(women.label, women.value, help=women.help)
 st.caption(_("Participation is counted per delegation: no names or other personal data are kept."))
 downloads(page, "participation", participation, key="participation")

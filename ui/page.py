@@ -12,7 +12,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import geo, i18n
+from acpeu_data import i18n, views
 from acpeu_data.i18n import Translate
 from ui import data, memo, sidebar
 
@@ -62,6 +62,19 @@ class Page:
         key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
         return memo.row_tables().get(key, lambda: build(*args, **kwargs))
 
+    def view(self) -> views.View:
+        """Return the page's inputs for acpeu_data.views, with the rows filtered here (memo)."""
+        return views.View(
+            self.dataset,
+            self.filters,
+            self.lang,
+            rows=lambda table: getattr(self, table),
+        )
+
+    def section(self) -> views.Section:
+        """Return what this page shows (acpeu_data.views), built once per filter and language."""
+        return self.once("section", views.PAGES[self.title], self.view())
+
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)
 
@@ -92,6 +105,9 @@ def setup(title: str) -> Page:
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.
     st.caption(data.escape_markdown(filter_line(page)))
+    from ui import report  # noqa: PLC0415 ui.report draws with this module's Page
+
+    report.control(page)
     return page
 
 
@@ -103,27 +119,7 @@ def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:
 
 def filter_line(page: Page) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
-    _ = page._
-    f = page.filters
-    country = lambda iso3: geo.country_name(iso3, page.lang)  # noqa: E731
-    labels = flt.describe_parts(f, page.dataset, country_name=country)
-    countries = {country(c) for c in f.countries}
-    parts = [part if part in countries else _(part) for part in labels]
-    if f.date_from and f.date_to:
-        parts.append(
-            _("{start} to {end}").format(start=page.date(f.date_from), end=page.date(f.date_to))
-        )
-    elif f.date_from:
-        parts.append(_("from {start}").format(start=page.date(f.date_from)))
-    elif f.date_to:
-        parts.append(_("up to {end}").format(end=page.date(f.date_to)))
-    shown, total = len(page.requests), len(page.dataset.requests)
-    if not parts:
-        return _("All data: {total} requests").format(total=page.number(total))
-    line = _("{filters}: {shown} of {total} requests").format(
-        filters=" · ".join(parts), shown=page.number(shown), total=page.number(total)
-    )
-    return line[:1].upper() + line[1:]
+    return views.filter_line(page.view())
 
 
 def _banners(page: Page) -> None:

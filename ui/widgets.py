@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from acpeu_data import charts, export, tables
+from acpeu_data import export, views
 from ui.page import Page, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
@@ -112,27 +112,11 @@ def downloads(
         )
 
 
-def bar_chart(
-    page: Page,
-    frame: pd.DataFrame,
-    *,
-    label: str,
-    value: str,
-    title: str,
-    colours: list[str] | str,
-    label_title: str,
-    value_title: str,
-    key: str,
-) -> None:
-    """Show counts per category as bars (labels translated) with the table of their numbers."""
-    _ = page._
-
-    def build() -> tuple[go.Figure, pd.DataFrame]:
-        shown = frame.assign(shown=frame[label].map(_))
-        fig = charts.bar(
-            shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
-        )
-        return fig, tables.numbers(shown, {"shown": label_title, value: value_title})
-
-    fig, numbers = page.once(f"bar_chart {key}", build)
-    chart(page, fig, numbers, key=key)
+def show(page: Page, item: views.Chart, *, key: str | None = None, on_select=None):
+    """Show one chart of a page's section (acpeu_data.views) with its numbers; a table alone."""
+    if item.figure is None:
+        table(page, item.numbers)
+        return None
+    return chart(
+        page, item.figure, item.numbers, key=key or item.key, geo=item.geo, on_select=on_select
+    )

@@ -1,0 +1,425 @@
+"""What each page shows, declared once as plain data: the pages draw it, the reports print it.
+
+A page's content is a `Section`: its headline figures, its charts (each with the table of its
+numbers) and its plain-words text, built from the same aggregates (metrics), figure builders
+(charts) and reader's tables (tables) the dashboard uses. `PAGES` maps a page's title (the
+English msgid the sidebar lists) to its builder; a page without one is reported by title only.
+No Streamlit here: ui/ memoizes a section per filter state and lays it out, acpeu_data/report.py
+prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from acpeu_data import charts, contract, geo, i18n, metrics, tables
+from acpeu_data import filters as flt
+from acpeu_data.filters import Filters
+from acpeu_data.load import Dataset
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: its label, its value as text, and what it means (may be empty)."""
+
+    key: str
+    label: str
+    value: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure and the table of its numbers; `figure` is None for a table on its own."""
+
+    key: str
+    title: str
+    figure: go.Figure | None
+    numbers: pd.DataFrame
+    geo: bool = False
+
+
+@dataclass
+class Section:
+    """What one page shows for a filter, in one language."""
+
+    page: str  # the page's English title (the key in PAGES)
+    title: str  # translated
+    headlines: list[Headline] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def headline(self, key: str) -> Headline:
+        return next(h for h in self.headlines if h.key == key)
+
+    def chart(self, key: str) -> Chart | None:
+        return next((c for c in self.charts if c.key == key), None)
+
+
+class View:
+    """The inputs of a page: the data, the filter and the language; filtered rows made once.
+
+    `rows(table)` gives a table's filtered rows (the Streamlit layer passes its memo's);
+    by default they are filtered here, each when first needed.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        filters: Filters,
+        lang: str,
+        *,
+        rows: Callable[[str], pd.DataFrame] | None = None,
+    ):
+        self.dataset, self.filters, self.lang = dataset, filters, i18n.normalise_language(lang)
+        self._ = i18n.translator(self.lang)
+        self._rows = rows or self._filter
+
+    def _filter(self, table: str) -> pd.DataFrame:
+        apply = {
+            "requests": flt.filter_requests,
+            "meetings": flt.filter_meetings,
+            "participation": flt.filter_participation,
+        }[table]
+        return apply(self.dataset, self.filters)
+
+    @cached_property
+    def requests(self) -> pd.DataFrame:
+        return self._rows("requests")
+
+    @cached_property
+    def meetings(self) -> pd.DataFrame:
+        return self._rows("meetings")
+
+    @cached_property
+    def participation(self) -> pd.DataFrame:
+        return self._rows("participation")
+
+    @cached_property
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(self.dataset.countries["region"]))
+
+    def number(self, value: float) -> str:
+        return i18n.format_number(value, self.lang)
+
+    def percent(self, share: float | None) -> str:
+        return i18n.format_percent(share, self.lang)
+
+    def date(self, value: dt.date | None) -> str:
+        return i18n.format_date(value, self.lang)
+
+
+def filter_line(view: View) -> str:
+    """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
+    _ = view._
+    f = view.filters
+    country = lambda iso3: geo.country_name(iso3, view.lang)  # noqa: E731
+    labels = flt.describe_parts(f, view.dataset, country_name=country)
+    countries = {country(c) for c in f.countries}
+    parts = [part if part in countries else _(part) for part in labels]
+    if f.date_from and f.date_to:
+        parts.append(
+            _("{start} to {end}").format(start=view.date(f.date_from), end=view.date(f.date_to))
+        )
+    elif f.date_from:
+        parts.append(_("from {start}").format(start=view.date(f.date_from)))
+    elif f.date_to:
+        parts.append(_("up to {end}").format(end=view.date(f.date_to)))
+    shown, total = len(view.requests), len(view.dataset.requests)
+    if not parts:
+        return _("All data: {total} requests").format(total=view.number(total))
+    line = _("{filters}: {shown} of {total} requests").format(
+        filters=" · ".join(parts), shown=view.number(shown), total=view.number(total)
+    )
+    return line[:1].upper() + line[1:]
+
+
+def labelled_bar(
+    view: View,
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    value: str,
+    title: str,
+    colours: list[str] | str,
+    label_title: str,
+    value_title: str,
+) -> Chart:
+    """Return counts per category as bars (labels translated) with the table of their numbers."""
+    shown = frame.assign(shown=frame[label].map(view._))
+    fig = charts.bar(
+        shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
+    )
+    return Chart(key, title, fig, tables.numbers(shown, {"shown": label_title, value: value_title}))
+
+
+def _by_region(view: View) -> Chart:
+    _ = view._
+    by_region = metrics.requests_by_region(view.requests, view.regions)
+    colours = charts.region_colours(view.regions)
+    return labelled_bar(
+        view,
+        by_region,
+        key="by_region",
+        label="region",
+        value="requests",
+        title=_("Requests by region of the requester"),
+        colours=[colours[r] for r in by_region["region"]],
+        label_title=_("Region"),
+        value_title=_("Requests"),
+    )
+
+
+def overview(view: View) -> Section:
+    """The Overview page: headline figures, a summary in words, requests over time and by region."""
+    _ = view._
+    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    section = Section("Overview", _("Overview"))
+    section.headlines = [
+        Headline("requests", _("Requests"), view.number(k.requests)),
+        Headline("governments", _("Governments"), view.number(k.governments)),
+        Headline(
+            "regional_organisations",
+            _("Regional organisations"),
+            view.number(k.regional_organisations),
+        ),
+        Headline(
+            "trafficking_or_smuggling",
+            _("Trafficking or smuggling"),
+            view.percent(k.trafficking_or_smuggling_share),
+            _(
+                "Share of requests whose topics include trafficking in human beings or "
+                "smuggling of migrants."
+            ),
+        ),
+        Headline("countries_reached", _("Countries reached"), view.number(k.countries_reached)),
+        Headline("meetings", _("Meetings"), view.number(k.meetings)),
+        Headline("participants", _("Participants"), view.number(k.participants)),
+    ]
+    section.text = [tables.summary_text(k, view.filters, _, view.lang)]
+    over_time = metrics.requests_over_time(view.requests, include_total=True)
+    fig = charts.cumulative_by_topic(over_time, _)
+    section.charts = [
+        Chart(
+            "over_time",
+            fig.layout.title.text or "",
+            fig,
+            tables.over_time_numbers(over_time, _),
+        ),
+        _by_region(view),
+    ]
+    return section
+
+
+def requests(view: View) -> Section:
+    """The Requests page's charts: topics, types, statuses, regions, time to completion, SDGs."""
+    _ = view._
+    rows = view.requests
+    by_topic = metrics.requests_by_topic(rows)
+    section = Section("Requests", _("Requests"))
+    section.headlines = [Headline("requests", _("Requests"), view.number(len(rows)))]
+    section.charts = [
+        labelled_bar(
+            view,
+            by_topic,
+            key="by_topic",
+            label="label",
+            value="requests",
+            title=_("Requests by topic (a request can have several)"),
+            colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
+            label_title=_("Topic"),
+            value_title=_("Requests"),
+        ),
+        labelled_bar(
+            view,
+            metrics.requests_by_status(rows),
+            key="by_status",
+            label="label",
+            value="requests",
+            title=_("Requests by status"),
+            colours="#56B4E9",
+            label_title=_("Status"),
+            value_title=_("Requests"),
+        ),
+        labelled_bar(
+            view,
+            metrics.requests_by_typology(rows),
+            key="by_typology",
+            label="label",
+            value="requests",
+            title=_("Requests by type of assistance"),
+            colours="#009E73",
+            label_title=_("Type of assistance"),
+            value_title=_("Requests"),
+        ),
+        _by_region(view),
+    ]
+    times = metrics.completion_times(rows)
+    summary = metrics.completion_summary(times)
+    if summary.count:
+        section.headlines += [
+            Headline("completed", _("Completed requests"), view.number(summary.count)),
+            Headline("median_days", _("Median days to complete"), view.number(summary.median)),
+            Headline("mean_days", _("Average days to complete"), view.number(summary.mean)),
+        ]
+        bins = metrics.completion_bins(times)
+        title = _("Days from received to completed")
+        section.charts.append(
+            Chart(
+                "completion",
+                title,
+                charts.histogram(
+                    bins, title=title, value_title=_("Days"), count_title=_("Requests")
+                ),
+                tables.numbers(bins, {"label": _("Days"), "requests": _("Requests")}),
+            )
+        )
+    else:
+        section.notes.append(_("No completed request matches the filter."))
+    sdg = metrics.sdg_targets(rows)
+    section.charts.append(
+        Chart(
+            "sdg",
+            _("Sustainable Development Goal targets the requests touch"),
+            None,
+            tables.numbers(
+                sdg,
+                {"target": _("SDG target"), "description": _("Target"), "requests": _("Requests")},
+                translate=_,
+            ),
+        )
+    )
+    section.notes.append(_(contract.SDG_SOURCE))
+    return section
+
+
+def countries(view: View) -> Section:
+    """The Countries page: requests per country on a world map, with its numbers."""
+    _ = view._
+    by_country = tables.countries_for_map(
+        metrics.requests_by_country(view.dataset, view.requests), view.filters.regions, view.lang
+    )
+    fig = charts.requests_map(by_country, _, fit=bool(view.filters.regions))
+    numbers = tables.numbers(
+        by_country,
+        {
+            "name": _("Country"),
+            "region": _("Region"),
+            "direct": _("Direct requests"),
+            "via_regional_organisation": _("Requests of its regional organisations"),
+        },
+        translate=_,
+    )
+    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    section = Section("Countries", _("Countries"))
+    section.headlines = [
+        Headline("countries_reached", _("Countries reached"), view.number(k.countries_reached))
+    ]
+    section.charts = [Chart("map", fig.layout.title.text or "", fig, numbers, geo=True)]
+    return section
+
+
+def participants_by_region(view: View) -> Chart:
+    """Participants per meeting by region of the delegation (the largest meetings if many)."""
+    _ = view._
+    by_region = metrics.participation_by_region(view.meetings, view.participation)
+    shown = metrics.largest_meetings(by_region)
+    if len(shown) == len(by_region):
+        title = _("Participants per meeting, by region of the delegation")
+    else:
+        title = _(
+            "Participants in the {shown} largest of {count} meetings, by region of the delegation"
+        ).format(
+            shown=view.number(shown["meeting_id"].nunique()),
+            count=view.number(by_region["meeting_id"].nunique()),
+        )
+    regions = [*view.regions, contract.NON_ACP]
+    fig = charts.stacked_bar(
+        shown.assign(series=shown["region"].map(_)),
+        category="title",
+        series="series",
+        value="participants",
+        title=title,
+        colours={_(r): c for r, c in charts.region_colours(regions).items()},
+        value_title=_("Participants"),
+    )
+    numbers = tables.numbers(
+        by_region,
+        {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
+        translate=_,
+    )
+    return Chart("by_region", title, fig, numbers)
+
+
+def meetings(view: View) -> Section:
+    """The Meetings page: venues and routes, participation by region and stakeholder type."""
+    _ = view._
+    venues = metrics.venues(view.meetings)
+    links = metrics.meeting_links(view.meetings, view.participation)
+    fig = charts.meetings_map(venues, links, _)
+    women = metrics.women_share(view.participation)
+    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    section = Section("Meetings", _("Meetings"))
+    section.headlines = [
+        Headline("meetings", _("Meetings"), view.number(k.meetings)),
+        Headline("participants", _("Participants"), view.number(k.participants)),
+        Headline(
+            "women",
+            _("Women among participants"),
+            view.percent(women.share),
+            _(
+                "Counted only where delegations reported women; {covered} of {total} participants."
+            ).format(covered=view.number(women.covered), total=view.number(women.participants)),
+        ),
+    ]
+    section.charts = [
+        Chart(
+            "map",
+            fig.layout.title.text or "",
+            fig,
+            tables.numbers(
+                venues,
+                {
+                    "city": _("City"),
+                    "country_name": _("Country"),
+                    "meetings": _("Meetings"),
+                    "participants": _("Participants"),
+                },
+            ),
+            geo=True,
+        ),
+        participants_by_region(view),
+        labelled_bar(
+            view,
+            metrics.participation_by_stakeholder_type(view.participation),
+            key="by_type",
+            label="label",
+            value="participants",
+            title=_("Participants by stakeholder type"),
+            colours="#CC79A7",
+            label_title=_("Stakeholder type"),
+            value_title=_("Participants"),
+        ),
+    ]
+    section.notes.append(
+        _("Participation is counted per delegation: no names or other personal data are kept.")
+    )
+    return section
+
+
+# The pages' content by title. A page added to the dashboard adds its builder here to be
+# printed in full; until then a report lists it by title with a note.
+PAGES: dict[str, Callable[[View], Section]] = {
+    "Overview": overview,
+    "Requests": requests,
+    "Countries": countries,
+    "Meetings": meetings,
+}
