@@ -1,82 +1,36 @@
 """Pipeline (/pipeline): where the requests stand, how they move, how long each stage takes,
-which open requests are oldest, and (with From and To) what happened in between."""
+which open requests are oldest, and (with From and To) what happened in between.
+
+The charts are declared once in acpeu_data/views.py (the reports print the same)."""
 
 import datetime as dt
 
 import streamlit as st
 
-from acpeu_data import charts, contract, history, tables
-from acpeu_data import filters as flt
+from acpeu_data import history, tables, views
 from ui import page as ui_page
-from ui.widgets import bar_chart, chart, downloads, table
+from ui.widgets import downloads, show, table
 
 page = ui_page.setup("Pipeline")
 _ = page._
-ds = page.dataset
 f = page.filters
 requests = page.requests
-day = f.date_to
-reference = day or dt.date.today()
+section = page.section()
+reference = f.date_to or dt.date.today()
 
-h = history.history(ds)
-if not ds.has_events:
-    st.info(
-        _(
-            "Stages are estimated: the data has no status history (request_events.csv), so "
-            "each request is taken to have had its status since it was received, and a "
-            "completed request to have been ongoing from receipt to completion."
-        ),
-        icon=":material/info:",
-    )
-elif h.is_estimated:
-    st.info(
-        _(
-            "Stages are estimated for {count} requests that have no rows in the status history "
-            "(request_events.csv)."
-        ).format(count=page.number(int(h.estimated.sum()))),
-        icon=":material/info:",
-    )
-st.caption(
-    _("Stages as of {day}.").format(day=page.date(day))
-    if day
-    else _("Stages as of today ({day}); set To in the filters for another day.").format(
-        day=page.date(reference)
-    )
-)
+for note in section.notes:
+    st.info(note, icon=":material/info:")
+for text in section.text:
+    st.caption(text)
 
-# --- where the requests stand --------------------------------------------------------------
 left, right = st.columns(2)
-by_stage = page.once("by_stage", history.by_stage, requests)
 with left:
-    bar_chart(
-        page,
-        by_stage,
-        label="label",
-        value="requests",
-        title=_("Requests by stage"),
-        colours=[contract.STATUS_COLOURS[s] for s in by_stage["status"]],
-        label_title=_("Stage"),
-        value_title=_("Requests"),
-        key="by_stage",
-    )
-
-# --- ageing of open requests -----------------------------------------------------------------
-aged = page.once_rows("aged", history.ages, requests, day)
-bands = page.once("age_bands", history.age_bands, aged)
+    show(page, section.chart("by_stage"))
 with right:
-    bar_chart(
-        page,
-        bands,
-        label="label",
-        value="requests",
-        title=_("Open requests by days since receipt"),
-        colours="#E69F00",
-        label_title=_("Days since receipt"),
-        value_title=_("Requests"),
-        key="age_bands",
-    )
+    show(page, section.chart("age_bands"))
 
 st.header(_("Oldest open requests"), anchor=False)
+aged = page.once_rows("aged", history.ages, requests, f.date_to)
 st.caption(
     _(
         "Requests received, under review, approved or ongoing on {day}, oldest first: "
@@ -106,46 +60,19 @@ if len(aged):
 else:
     st.info(_("No open request matches the filter."))
 
-# --- the flow between stages over time ----------------------------------------------------------
 st.header(_("Requests in each stage, month by month"), anchor=False)
-months = page.once("stages_by_month", history.stages_by_month, ds, requests, day)
-if len(months):
-    chart(
-        page,
-        page.once(
-            "stages_chart",
-            charts.stages_over_time,
-            months,
-            _,
-            title=_("Requests in each stage at the end of each month"),
-            value_title=_("Requests"),
-        ),
-        page.once("stages_numbers", tables.stages_by_month_numbers, months, _),
-        key="stages_over_time",
-    )
-    moves = page.once("moves", history.moves, ds, requests, day)
+over_time = section.chart("stages_over_time")
+if over_time is not None:
+    show(page, over_time)
     with st.expander(_("Moves between stages"), icon=":material/swap_horiz:"):
-        table(page, page.once("moves_table", tables.moves_for_display, moves, _))
+        show(page, section.chart("moves"))
 else:
     st.info(_("No request matches the filter."))
 
-# --- days per stage ---------------------------------------------------------------------------
 st.header(_("Days spent in each stage"), anchor=False)
-times = page.once("time_in_stage", history.time_in_stage, ds, requests, day)
-if times["stays"].sum():
-    chart(
-        page,
-        page.once(
-            "stage_days_chart",
-            charts.stage_days,
-            times,
-            _,
-            title=_("Median days in each stage (line: the middle half of the stays)"),
-            value_title=_("Days"),
-        ),
-        page.once("stage_days_numbers", tables.stage_days_numbers, times, _),
-        key="stage_days",
-    )
+stage_days = section.chart("stage_days")
+if stage_days is not None:
+    show(page, stage_days)
     st.caption(
         _(
             "Only stays that ended count (by {day}): a request still in a stage is in the "
@@ -155,32 +82,16 @@ if times["stays"].sum():
 else:
     st.info(_("No request of the filter has left a stage yet."))
 
-# --- what changed between From and To ------------------------------------------------------------
 st.header(_("What happened between two dates"), anchor=False)
 if f.date_from and f.date_to:
-
-    def _changes():
-        # Requests received before From count too: what happened to them in between.
-        wider = flt.filter_requests(ds, f.replace(date_from=None))
-        return history.changes_between(ds, wider, f.date_from, f.date_to)
-
-    changes = page.once_rows("changes", _changes)
-    counts = page.once("change_counts", history.change_counts, changes)
+    changes = page.once_rows("changes", views.changes_between, page.view())
     st.caption(
         _("From {start} to {end}, both days included.").format(
             start=page.date(f.date_from), end=page.date(f.date_to)
         )
     )
-    columns = st.columns(len(history.KINDS))
-    plural = {
-        "new": _("New requests"),
-        "change": _("Other status changes"),
-        "completed": _("Completions"),
-        "rejected": _("Rejections"),
-        "withdrawn": _("Withdrawals"),
-    }
-    for column, kind in zip(columns, history.KINDS, strict=True):
-        column.metric(plural[kind], page.number(counts[kind]))
+    for column, headline in zip(st.columns(len(section.headlines)), section.headlines, strict=True):
+        column.metric(headline.label, headline.value)
     if len(changes):
         table(
             page,
