@@ -313,3 +313,26 @@ def test_the_events_table_has_its_own_row_limit(events_copy, monkeypatch):
     assert [p.message for p in errors if p.file == EVENTS_FILE] == [
         "more than 11 rows: too many to read"
     ]
+
+
+def test_the_pipeline_section_the_page_and_the_reports_share(events_ds):
+    from acpeu_data import views
+
+    section = views.pipeline(views.View(events_ds, ad.Filters(date_to=AS_OF), "en"))
+    assert [c.key for c in section.charts] == [
+        "by_stage",
+        "age_bands",
+        "stages_over_time",
+        "moves",
+        "stage_days",
+    ]
+    numbers = section.chart("by_stage").numbers
+    shown = dict(zip(numbers["Stage"], numbers["Requests"], strict=True))
+    assert shown["Approved"] == 1 and shown["Completed"] == 1 and shown["Under review"] == 1
+    assert section.notes == [] and section.headlines == []  # events given; no From
+    between = views.pipeline(
+        views.View(
+            events_ds, ad.Filters(date_from=dt.date(2016, 11, 1), date_to=dt.date(2017, 2, 1)), "fr"
+        )
+    )
+    assert [h.value for h in between.headlines] == ["1", "2", "0", "0", "1"]
