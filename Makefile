@@ -13,7 +13,7 @@ RUNTIME_STAMP := $(VENV)/.stamp-requirements
 DEV_STAMP := $(VENV)/.stamp-requirements-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean distclean i18n
+.PHONY: help run test lint format bench bench-reports clean distclean i18n
 
 help: ## List the targets
 	@echo "ACP-EU Migration Action dashboard"
@@ -60,6 +60,9 @@ format: $(DEV_STAMP) ## Reformat the code with ruff and apply safe fixes
 
 bench: $(DEV_STAMP) ## Measure load, filter and page times on generated data (bench/run.py)
 	$(VENV_PYTHON) bench/run.py
+
+bench-reports: $(DEV_STAMP) ## Time PDF and HTML reports at the bundled size (bench/reports.py)
+	$(VENV_PYTHON) bench/reports.py
 
 clean: ## Remove caches and generated files (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .hypothesis test-results bench/out
