@@ -22,7 +22,8 @@ help: ## List the targets
 	@echo
 	@echo "Variables: PORT=$(PORT) (run), ACPEU_DATA_DIR (data folder), PYTEST_ARGS (test),"
 	@echo "           PYTHON (interpreter for the venv; default: first Python 3.11+ on PATH),"
-	@echo "           CHROMIUM_PATH (browser for the tests; default /usr/bin/chromium)"
+	@echo "           CHROMIUM_PATH (browser for the tests; default /usr/bin/chromium),"
+	@echo "           ACPEU_DATA_URL (database instead of a folder; see README)"
 
 $(VENV_PYTHON):
 	@python="$$(PYTHON='$(PYTHON)' scripts/find_python.sh)" || exit 1; \
@@ -43,11 +44,14 @@ run: $(RUNTIME_STAMP) ## Start the dashboard on http://localhost:8501 (other por
 	@scripts/find_pdf_libraries.sh || echo "PDF reports will be unavailable (HTML reports work)." >&2
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: lint ## Run every test: ruff, then unit, AppTest and browser tests
+test: lint ## Run every test: ruff, then unit, AppTest, database and browser tests
 	@scripts/find_pdf_libraries.sh || echo "PDF report tests will fail or be skipped (CI: fail)." >&2
 	@chromium="$$(scripts/find_chromium.sh)" || { \
 		if [ "$${CI:-}" = "true" ]; then echo "CI: browser tests need Chromium; failing." >&2; exit 1; fi; \
 		echo "No Chromium: browser tests will be skipped (see the message above)." >&2; }; \
+	scripts/find_postgres.sh >/dev/null || { \
+		if [ "$${CI:-}" = "true" ]; then echo "CI: database tests need PostgreSQL; failing." >&2; exit 1; fi; \
+		echo "No PostgreSQL: its tests will be skipped (see the message above)." >&2; }; \
 	CHROMIUM_PATH="$$chromium" $(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) ## Check the code with ruff (lint rules and formatting)

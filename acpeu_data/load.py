@@ -145,10 +145,15 @@ def data_version(folder: str | os.PathLike | None = None) -> tuple:
 
 
 def load(folder: str | os.PathLike | None = None) -> Dataset:
-    """Return the dataset in a folder of CSVs or a programme.xlsx (path or folder holding only it).
+    """Return the dataset in a folder of CSVs or a programme.xlsx (path or folder holding only it),
+    or in a database given by its SQLAlchemy URL (`sqlite:///...`, `postgresql+psycopg://...`).
 
     None means $ACPEU_DATA_DIR, else the bundled data/. Raises DataError with every problem.
     """
+    if isinstance(folder, str) and "://" in folder:  # a database URL (database.py)
+        from acpeu_data import database
+
+        return database.load(folder)
     path = resolve(folder)
     version = data_version(path)
     sources, problems = [], []
@@ -380,6 +385,17 @@ def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
         if frame is not None:
             frames[table], labels[table] = frame, label
             files.append(FileInfo(label, modified, len(frame)))
+    return build_dataset(frames, labels, files, problems, warnings, origin, is_bundled, version)
+
+
+def build_dataset(
+    frames, labels, files, problems, warnings, origin, is_bundled, version
+) -> Dataset:
+    """Check tidy tables of text (index = row) with every rule, then build the Dataset.
+
+    Raises DataError with `problems` and every error found. Shared by the file sources above
+    and the database source (database.py), so both are held to exactly the same contract.
+    """
     errors, notes = _check(frames, labels)
     problems += errors
     warnings += notes

@@ -131,16 +131,22 @@ def summary_text(kpis, filters, _: Translate, lang: str) -> str:
 
 
 def problems_for_display(problems, _: Translate) -> pd.DataFrame:
-    """Return located problems as a table with the columns File, Row, Column, Value, Problem."""
-    return pd.DataFrame(
-        {
-            _("File"): [p.file for p in problems],
-            _("Row"): pd.array([p.row for p in problems], dtype="Int64"),
-            _("Column"): [p.column or "" for p in problems],
-            _("Value"): [p.value if p.value is not None else "" for p in problems],
-            _("Problem"): [p.text(_) for p in problems],
-        }
-    )
+    """Return located problems as a table with the columns File, Row, Column, Value, Problem.
+
+    Problems found in a database have a Record (the row's key) instead of a Row number.
+    """
+    columns = {
+        _("File"): [p.file for p in problems],
+        _("Row"): pd.array([p.row for p in problems], dtype="Int64"),
+    }
+    if any(p.record for p in problems):
+        columns[_("Record")] = [p.record or "" for p in problems]
+        if all(p.row is None for p in problems):
+            del columns[_("Row")]
+    columns[_("Column")] = [p.column or "" for p in problems]
+    columns[_("Value")] = [p.value if p.value is not None else "" for p in problems]
+    columns[_("Problem")] = [p.text(_) for p in problems]
+    return pd.DataFrame(columns)
 
 
 def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:

@@ -34,6 +34,8 @@ class Problem:
     severity: str = "error"  # "error" blocks the load; "warning" is shown only
     template: str = ""  # the message before its {params} were filled in: the gettext msgid
     params: tuple[tuple[str, str], ...] = ()
+    # In a database there are no row numbers: the record, by its key ("request_id = R-017").
+    record: str | None = None
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """Return the message in the language of `translate` (a gettext function), else English."""

@@ -216,6 +216,7 @@ def markdown(results: dict) -> str:
         "",
         *_table(["requests", *PAGE_NAMES.values()], _payload_rows(sizes)),
         "",
+        *_database_section(results.get("database") or {}),
         "## In headless Chromium (`streamlit run`, Countries page)",
         "",
         f"Server memory is the RSS of the `streamlit run` process; target < {SESSION_TARGET_MB:g} "
@@ -236,3 +237,46 @@ def markdown(results: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _database_section(database: dict) -> list[str]:
+    if not database:
+        return []
+    rows = []
+    for size, figures in database.items():
+        if "error" in figures:
+            rows.append([_size(size), f"not measured: {figures['error']}"])
+            continue
+        ratio = figures["postgres_load_s"] / figures["csv_load_s"]
+        rows.append(
+            [
+                _size(size),
+                f"{figures['csv_load_s']:.2f}",
+                f"{figures['postgres_load_s']:.2f}",
+                f"{ratio:.2f}x",
+                f"{figures['import_s']:.2f}",
+                f"{figures['version_check_ms']:.1f}",
+            ]
+        )
+    return [
+        "## Loading from PostgreSQL beside loading from CSV files",
+        "",
+        "`acpeu_data.load(folder)` and `acpeu_data.load(url)` in one process, one after the "
+        "other (each reads, checks every rule and builds the Dataset; medians of 3 runs for "
+        "the bundled data and 10,000 requests, else 1). Import: `python -m acpeu_data import`'s "
+        "write (one transaction, COPY). Change check: the query run at most once per "
+        "detection delay. A local PostgreSQL 15 started by the benchmark (bench/database.py).",
+        "",
+        *_table(
+            [
+                "requests",
+                "CSV load s",
+                "PostgreSQL load s",
+                "PostgreSQL / CSV",
+                "import s",
+                "change check ms",
+            ],
+            rows,
+        ),
+        "",
+    ]

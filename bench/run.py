@@ -2,10 +2,12 @@
 
     python bench/run.py                          # bundled, 10,000, 100,000, 1,000,000 requests
     python bench/run.py --sizes bundled,10000 --browser-sizes bundled --no-save
+    python bench/run.py --sizes "" --browser-sizes "" --database-sizes bundled,100000 --no-save
 
 Data folders are generated once into bench/out/ (seed 0) and reused while the generator is
 unchanged. Each size is measured in a fresh process (bench/measure.py), so memory figures do
-not mix; the browser figures (bench/browser.py) start their own `streamlit run`. The tables
+not mix; the browser figures (bench/browser.py) start their own `streamlit run`; the
+database figures (bench/database.py) load each size from PostgreSQL beside its CSV files. The tables
 go to stdout and, unless --no-save, to bench/results.md and bench/results.json.
 
 Repetitions are few (see REPS) so that the whole run stays under 10 minutes on 2 cores:
@@ -96,24 +98,72 @@ def measure_in_browser(folder: Path, sessions: int) -> dict:
             return {"error": f"{type(error).__name__}: {str(error)[:300]}"}
 
 
+DATABASE_REPS = {"bundled": 3, "10000": 3, "100000": 1, "1000000": 1}
+
+
+def measure_databases(sizes: list[str]) -> dict:
+    """Return, per size, the load time from PostgreSQL beside the load time from CSV files.
+
+    One PostgreSQL server (Debian's package, as the tests start it: tests/pg_server.py) for
+    the whole run, a new database per size; each size in a fresh process (bench/database.py).
+    """
+    from tests.pg_server import PostgresServer, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        return {s: {"error": "no PostgreSQL server (scripts/find_postgres.sh)"} for s in sizes}
+    server = PostgresServer(bin_dir)
+    results: dict = {}
+    try:
+        server.start()
+        for size in sizes:
+            print(f"PostgreSQL at {size} ...", flush=True)
+            results[size] = _measure_database(
+                data_folder(size), server.create_database("bench"), DATABASE_REPS.get(size, 1)
+            )
+    finally:
+        server.stop()
+    return results
+
+
+def _measure_database(folder: Path, url: str, reps: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.json"
+        command = [sys.executable, str(HERE / "database.py"), "--folder", str(folder)]
+        command += ["--url", url, "--reps", str(reps), "--json", str(out)]
+        try:
+            done = subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=WORKER_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"took longer than {WORKER_TIMEOUT} s"}
+        if done.returncode != 0 or not out.exists():
+            return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+        return json.loads(out.read_text())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: measure every size, print the tables, save the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--browser-sizes", default=",".join(BROWSER_SIZES))
+    parser.add_argument("--database-sizes", default=",".join(SIZES))
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     browser_sizes = [s for s in args.browser_sizes.split(",") if s]
+    database_sizes = [s for s in args.database_sizes.split(",") if s]
     started = time.perf_counter()
-    results: dict = {"sizes": {}, "browser": {}}
+    results: dict = {"sizes": {}, "browser": {}, "database": {}}
     for size in sizes:
         print(f"measuring {size} ...", flush=True)
         results["sizes"][size] = measure_size(data_folder(size), REPS.get(size, 1))
     for size in browser_sizes:
         print(f"browser at {size} ...", flush=True)
         results["browser"][size] = measure_in_browser(data_folder(size), args.sessions)
+    if database_sizes:
+        results["database"] = measure_databases(database_sizes)
     results["machine"] = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),

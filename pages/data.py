@@ -61,6 +61,8 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
 
 def back_label() -> str:
     """Return the label of the button that drops the upload, naming where it goes back to."""
+    if ui_data.configured_url() is not None:
+        return _("Back to the database")
     folder = ui_data.configured_folder()
     if folder is None or folder.resolve() == ui_data.BUNDLED_DIR:
         return _("Back to the bundled data")
@@ -72,7 +74,21 @@ def forget_problems() -> None:
     st.session_state.pop(ui_data.UPLOAD_PROBLEMS_KEY, None)
 
 
-if state.problems:
+if state.problems and state.is_database:
+    st.header(_("Problems in the database"), anchor=False)
+    st.text(state.failed_origin)
+    seconds = ui_data.check_seconds()
+    st.write(
+        n(
+            "This data was not used: fix the problems in the database (each names its table "
+            "and record). The dashboard looks again every {seconds} second.",
+            "This data was not used: fix the problems in the database (each names its table "
+            "and record). The dashboard looks again every {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
+    )
+    show_problems(state.problems, "database")
+elif state.problems:
     st.header(_("Problems in the data folder"), anchor=False)
     st.text(state.failed_origin)
     st.write(
@@ -89,6 +105,18 @@ if state.is_upload:
     st.button(back_label(), on_click=ui_data.forget_upload, icon=":material/undo:", key="back")
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
+elif state.is_database or ds.version[:1] == ("database",):
+    # The URL without its password (database.display_url).
+    st.write(_("The programme's database:"))
+    st.text(ds.origin)
+    seconds = ui_data.check_seconds()
+    st.caption(
+        n(
+            "Changes committed in the database are shown within {seconds} second.",
+            "Changes committed in the database are shown within {seconds} seconds.",
+            round(seconds),
+        ).format(seconds=page.number(seconds))
+    )
 else:
     st.write(_("Your data folder:"))
     st.text(ds.origin)

@@ -95,3 +95,27 @@ def data_copy(tmp_path: Path) -> DataFolder:
     target = tmp_path / "data"
     shutil.copytree(VALID_DIR, target)
     return DataFolder(target)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/pg_server.py); missing: a failure in CI."""
+    import os
+
+    from pg_server import PostgresServer, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        reason = (
+            "no PostgreSQL server in /usr/lib/postgresql/*/bin: install the Debian package "
+            "'postgresql' (`make test` does this as root on Debian: scripts/find_postgres.sh)"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI requires the database tests: {reason}", pytrace=False)
+        pytest.skip(reason)
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

@@ -1,4 +1,9 @@
-"""Which dataset a session sees: the configured folder, the bundled data, or the session's upload.
+"""Which dataset a session sees: the configured database or folder, the bundled data, or the
+session's upload.
+
+A database (ACPEU_DATA_URL, or [connections.programme] url in .streamlit/secrets.toml) wins
+over a folder; it is asked whether its data changed at most once per check_seconds (default
+60) per server, and re-read only when it did.
 
 Datasets are cached with st.cache_resource, keyed by the data files' version (names, sizes and
 modification times), so one copy is shared by every session and a changed file is re-read on the
@@ -19,7 +24,7 @@ from pathlib import Path
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import contract, export, metrics, tables
+from acpeu_data import contract, database, export, metrics, tables
 from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR
 
@@ -41,6 +46,7 @@ class DataState:
     problems: list[ad.Problem] = field(default_factory=list)  # errors of the configured folder
     failed_origin: str | None = None  # the folder that has those errors
     is_upload: bool = False
+    is_database: bool = False  # the configured source is a database (ACPEU_DATA_URL)
 
 
 def configured_folder() -> Path | None:
@@ -50,6 +56,49 @@ def configured_folder() -> Path | None:
     args, _unknown = parser.parse_known_args(sys.argv[1:])
     folder = args.data or os.environ.get("ACPEU_DATA_DIR")
     return Path(folder).expanduser() if folder else None
+
+
+def _database_settings() -> dict:
+    # [connections.programme] in .streamlit/secrets.toml; {} when there is no secrets file.
+    try:
+        section = st.secrets.get("connections", {}).get("programme", {})
+        return dict(section) if hasattr(section, "keys") else {}
+    except Exception:  # no secrets.toml, or one that does not parse: no database from it
+        return {}
+
+
+def configured_url() -> str | None:
+    """Return the database URL: $ACPEU_DATA_URL, else [connections.programme] url in secrets."""
+    url = os.environ.get(database.URL_ENV) or _database_settings().get("url")
+    return str(url).strip() if url else None
+
+
+def check_seconds() -> float:
+    """Return how often (seconds) the database is asked whether its data changed (default 60)."""
+    configured = os.environ.get(database.CHECK_ENV) or _database_settings().get("check_seconds")
+    return database.check_seconds(configured)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_good() -> dict[str, ad.Dataset]:
+    # The last dataset of each database that passed every check, for every session: a broken
+    # or unreachable database leaves the dashboard on it, also for a session that starts then.
+    return {}
+
+
+def _load_database(url: str) -> ad.Dataset | ad.DataError:
+    try:
+        version = database.checked_version(url, check_seconds())
+    except ad.DataError as error:
+        return error
+    result = _load_version(url, version)
+    if isinstance(result, ad.DataError) and any(
+        p.file == database.display_url(url) for p in result.problems
+    ):
+        # The database could not be reached while reading (not a fault in the data): try
+        # again at the next rerun instead of keeping the failure for this version.
+        _load_version.clear(url, version)
+    return result
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -77,6 +126,19 @@ def current() -> DataState:
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is not None:
         return DataState(dataset=uploaded, is_upload=True)
+    url = configured_url()
+    if url is not None:
+        result = _load_database(url)
+        if isinstance(result, ad.Dataset):
+            _last_good()[url] = result
+            return DataState(dataset=result, is_database=True)
+        fallback = _last_good().get(url) or _load(BUNDLED_DIR)
+        return DataState(
+            dataset=fallback,
+            problems=result.problems,
+            failed_origin=database.display_url(url),
+            is_database=True,
+        )
     folder = configured_folder()
     if folder is not None:
         result = _load(folder)

@@ -125,7 +125,18 @@ def filter_line(page: Page) -> str:
 def _banners(page: Page) -> None:
     _ = page._
     state = page.state
-    if state.problems:
+    if state.problems and state.is_database:
+        st.error(
+            _(
+                "The database {database} could not be used; "
+                "the dashboard shows {shown} instead. The Data page lists every problem."
+            ).format(
+                database=data.escape_markdown(state.failed_origin),
+                shown=_("the bundled data") if page.dataset.is_bundled else _("the last good data"),
+            ),
+            icon=":material/error:",
+        )
+    elif state.problems:
         st.error(
             _(
                 "The data folder {folder} has {count} problems and was not used; "
