@@ -78,9 +78,30 @@ def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
         plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=-0.3, x=0),
     )
+    if SUBTITLE in title:  # a second line (what is illustrative) needs room above the plot
+        base["margin"] = {**base["margin"], "t": 84}
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) else value
     return go.Figure(data=traces, layout=base, _validate=False)
+
+
+SUBTITLE = "<br><span style='font-size:13px;font-weight:normal'>"
+
+
+def plain_title(title: str) -> str:
+    """Return a title with a second line (Title + SUBTITLE + note + </span>) as 'Title (note)'."""
+    if SUBTITLE not in title:
+        return title
+    head, note = title.split(SUBTITLE, 1)
+    return f"{head} ({note.removesuffix('</span>')})"
+
+
+def retitled(fig: go.Figure, title: str) -> go.Figure:
+    """Return the figure with another title (in place: call it on a figure just built)."""
+    fig.layout.title.text = title
+    if SUBTITLE in title:
+        fig.layout.margin.t = max(fig.layout.margin.t or 0, 84)
+    return fig
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:
@@ -257,7 +278,9 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
     )
 
 
-def meetings_map(venues: pd.DataFrame, links: pd.DataFrame, _: Translate) -> go.Figure:
+def meetings_map(
+    venues: pd.DataFrame, links: pd.DataFrame, _: Translate, title: str | None = None
+) -> go.Figure:
     """Return the map of meeting venues (size = participants) with lines from delegations."""
     traces = []
     if len(links):
@@ -310,7 +333,7 @@ def meetings_map(venues: pd.DataFrame, links: pd.DataFrame, _: Translate) -> go.
     )
     return _figure(
         traces,
-        _("Meeting venues and where delegations came from"),
+        title or _("Meeting venues and where delegations came from"),
         height=560,
         geo=_geo((-50, 70)),
         legend=dict(y=-0.02),

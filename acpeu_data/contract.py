@@ -46,7 +46,7 @@ MEETING_KINDS: dict[str, str] = {
     "peer_to_peer": "Peer-to-peer exchange meeting",
     "regional_thematic": "Regional thematic meeting",
     "closing_event": "Closing event",
-    "other": "Other meeting",
+    "other": "Related event",
 }
 
 STAKEHOLDER_TYPES: dict[str, str] = {
@@ -61,6 +61,16 @@ STAKEHOLDER_TYPES: dict[str, str] = {
     "other": "Other",
 }
 
+# How a meeting's published participant total reads: "70 participants" or "over 50".
+REPORTED_QUALIFIERS: dict[str, str] = {
+    "exactly": "Exactly",
+    "more_than": "More than",
+}
+
+# Meetings the programme itself held; the other kinds (ACP-EU Dialogue seminars and the like)
+# are related events, shown and counted apart from them.
+PROGRAMME_MEETING_KINDS: tuple[str, ...] = ("peer_to_peer", "regional_thematic", "closing_event")
+
 REQUESTER_TYPES: dict[str, str] = {
     "government": "Government",
     "regional_organisation": "Regional organisation",
@@ -73,11 +83,13 @@ CODE_LISTS: dict[str, dict[str, str]] = {
     "meeting_kinds": MEETING_KINDS,
     "stakeholder_types": STAKEHOLDER_TYPES,
     "requester_types": REQUESTER_TYPES,
+    "reported_qualifiers": REPORTED_QUALIFIERS,
 }
 
 # --- special values ---------------------------------------------------------------------------
 
 ILLUSTRATIVE = "illustrative"  # the `source` of a record that is made up, not a fact
+PUBLIC_SOURCE_PREFIXES = ("https://", "http://")  # a `source` that is a URL: a public source
 NON_ACP = "Non-ACP"  # the region of a delegation whose country is not in countries.csv
 LIST_SEPARATOR = ";"
 PROGRAMME_START = dt.date(2014, 6, 1)
@@ -88,6 +100,12 @@ WORKBOOK_NAME = "programme.xlsx"
 # an apostrophe and the loader removes exactly that apostrophe again.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
+
+
+def is_public_source(value: object) -> bool:
+    """Return whether a record's `source` is a URL (a public source), not `illustrative` or empty."""
+    return isinstance(value, str) and value.strip().lower().startswith(PUBLIC_SOURCE_PREFIXES)
+
 
 # --- limits (a file beyond them is refused with a clear message, never half-read) -------------
 
@@ -231,6 +249,14 @@ _SOURCE = Column(
     hxl="#meta+source",
 )
 
+_NOTE = Column(
+    "note",
+    "text",
+    False,
+    "what the source says and what is estimated or illustrative in the record",
+    hxl="#description+notes",
+)
+
 COUNTRIES = Table(
     "countries",
     "the countries the programme serves (one row each)",
@@ -305,6 +331,15 @@ REQUESTS = Table(
         Column("completed_on", "date", False, "not before received_on", hxl="#date+completed"),
         Column("title", "text", False, "short description", hxl="#activity+name"),
         _SOURCE,
+        _NOTE,
+        Column(
+            "illustrative_fields",
+            "text",
+            False,
+            "columns of a sourced record that are still illustrative or estimated, separated "
+            "by `;` (e.g. `typology;status;completed_on`)",
+            hxl="#meta+illustrative",
+        ),
     ),
     key="request_id",
 )
@@ -330,6 +365,30 @@ MEETINGS = Table(
         Column("start_date", "date", True, "", hxl="#date+start"),
         Column("end_date", "date", True, "not before start_date", hxl="#date+end"),
         _SOURCE,
+        _NOTE,
+        Column(
+            "reported_participants",
+            "integer",
+            False,
+            "the participant total a public source gives for the meeting (0 or more); empty "
+            "when none was published",
+            hxl="#reached+total+reported",
+        ),
+        Column(
+            "reported_qualifier",
+            "code",
+            False,
+            '`exactly` (the default when empty) or `more_than`, when the source says e.g. "over 50"',
+            codes="reported_qualifiers",
+            hxl="#reached+total+qualifier",
+        ),
+        Column(
+            "reported_source",
+            "text",
+            False,
+            "where the total is published (a URL); empty: the meeting's `source`",
+            hxl="#meta+source+reported",
+        ),
     ),
     key="meeting_id",
 )

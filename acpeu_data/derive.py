@@ -122,6 +122,7 @@ def _meetings(meetings, participation, names) -> pd.DataFrame:
     totals = by_meeting["participants"].sum()
     women = by_meeting["women"].sum(min_count=1)
     ids = meetings["meeting_id"]
-    meetings["participants"] = ids.map(totals).fillna(0).astype("int64")
+    # A meeting without participation rows has an unknown breakdown: NaN, never 0.
+    meetings["participants"] = ids.map(totals).astype("float64")
     meetings["women"] = ids.map(women).astype("float64")
     return meetings

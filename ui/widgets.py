@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from acpeu_data import export, views
+from acpeu_data import charts, export, tables, views
 from ui.page import Page, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
@@ -18,6 +18,15 @@ CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
 LAZY_ROWS = 1_000
+
+
+def source_column(page: Page, label: str | None = None):
+    """Return the column config of a Source column: a link for a URL, the text otherwise."""
+    return st.column_config.LinkColumn(
+        label or page._("Source"),
+        display_text=tables.SOURCE_DISPLAY,
+        help=page._("Where the record comes from: a public web page, or Illustrative (made up)."),
+    )
 
 
 def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -42,7 +51,7 @@ def chart(
     on_select=None,
 ):
     """Show a figure and, in an expander, the table of its numbers; return the selection event."""
-    title = fig.layout.title.text or ""
+    title = charts.plain_title(fig.layout.title.text or "")
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
         fig,
