@@ -11,7 +11,15 @@ section = page.section()
 
 first, second = st.columns(4), st.columns(4)
 for column, headline in zip([*first, *second], section.headlines, strict=False):
-    column.metric(headline.label, headline.value, help=headline.help or None)
+    # Under each figure, in grey and without an arrow: what of it is illustrative or unknown.
+    column.metric(
+        headline.label,
+        headline.value,
+        delta=headline.note or None,
+        delta_color="off",
+        delta_arrow="off",
+        help=headline.help or None,
+    )
 
 for text in section.text:
     st.markdown(text)

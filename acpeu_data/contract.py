@@ -37,12 +37,16 @@ STATUSES: dict[str, str] = {
     "rejected": "Rejected",
     "withdrawn": "Withdrawn",
 }
+# A request in one of these statuses is closed: nothing follows (request_events.csv).
+FINAL_STATUSES: tuple[str, ...] = ("completed", "rejected", "withdrawn")
+# The stages of an open request, in the order it moves through them.
+OPEN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s not in FINAL_STATUSES)
 
 MEETING_KINDS: dict[str, str] = {
     "peer_to_peer": "Peer-to-peer exchange meeting",
     "regional_thematic": "Regional thematic meeting",
     "closing_event": "Closing event",
-    "other": "Other meeting",
+    "other": "Related event",
 }
 
 STAKEHOLDER_TYPES: dict[str, str] = {
@@ -57,6 +61,16 @@ STAKEHOLDER_TYPES: dict[str, str] = {
     "other": "Other",
 }
 
+# How a meeting's published participant total reads: "70 participants" or "over 50".
+REPORTED_QUALIFIERS: dict[str, str] = {
+    "exactly": "Exactly",
+    "more_than": "More than",
+}
+
+# Meetings the programme itself held; the other kinds (ACP-EU Dialogue seminars and the like)
+# are related events, shown and counted apart from them.
+PROGRAMME_MEETING_KINDS: tuple[str, ...] = ("peer_to_peer", "regional_thematic", "closing_event")
+
 REQUESTER_TYPES: dict[str, str] = {
     "government": "Government",
     "regional_organisation": "Regional organisation",
@@ -69,11 +83,13 @@ CODE_LISTS: dict[str, dict[str, str]] = {
     "meeting_kinds": MEETING_KINDS,
     "stakeholder_types": STAKEHOLDER_TYPES,
     "requester_types": REQUESTER_TYPES,
+    "reported_qualifiers": REPORTED_QUALIFIERS,
 }
 
 # --- special values ---------------------------------------------------------------------------
 
 ILLUSTRATIVE = "illustrative"  # the `source` of a record that is made up, not a fact
+PUBLIC_SOURCE_PREFIXES = ("https://", "http://")  # a `source` that is a URL: a public source
 NON_ACP = "Non-ACP"  # the region of a delegation whose country is not in countries.csv
 LIST_SEPARATOR = ";"
 PROGRAMME_START = dt.date(2014, 6, 1)
@@ -84,6 +100,12 @@ WORKBOOK_NAME = "programme.xlsx"
 # an apostrophe and the loader removes exactly that apostrophe again.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
+
+
+def is_public_source(value: object) -> bool:
+    """Return whether a record's `source` is a URL (a public source), not `illustrative` or empty."""
+    return isinstance(value, str) and value.strip().lower().startswith(PUBLIC_SOURCE_PREFIXES)
+
 
 # --- limits (a file beyond them is refused with a clear message, never half-read) -------------
 
@@ -102,6 +124,9 @@ MAX_UPLOAD_READER_BYTES = 3 * 1024 * 1024 * 1024
 MAX_UPLOADS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
+# The status history holds several changes per request (about four): a programme of a
+# million requests writes four to five million.
+MAX_EVENT_ROWS = 10_000_000
 MAX_CELL_CHARS = 2_000
 # A header wider than this is not a table of the contract (the widest has 11 columns): it is
 # refused before its cells are read, so a crafted header cannot cost gigabytes.
@@ -138,6 +163,18 @@ TOPIC_COLOURS: dict[str, str] = {
     "remittances": "#009E73",
     "trafficking": "#D55E00",
     "smuggling": "#CC79A7",
+}
+
+# One colour per status (Okabe-Ito again, grey for a request not yet looked at); charts also
+# set each status apart by pattern and label, never by colour alone.
+STATUS_COLOURS: dict[str, str] = {
+    "received": "#999999",
+    "under_review": "#E69F00",
+    "approved": "#56B4E9",
+    "ongoing": "#0072B2",
+    "completed": "#009E73",
+    "rejected": "#D55E00",
+    "withdrawn": "#CC79A7",
 }
 
 # Paul Tol's "bright" scheme (colour-blind safe), taken in order of the regions listed.
@@ -212,6 +249,8 @@ class Table:
     columns: tuple[Column, ...]
     key: str | None = None  # the column whose values must be unique
     min_rows: int = 0
+    optional: bool = False  # a data folder may leave this table out
+    max_rows: int | None = None  # None: MAX_ROWS
 
     @property
     def file(self) -> str:
@@ -237,6 +276,14 @@ _SOURCE = Column(
     False,
     "where the record comes from: a URL or document, or `illustrative` for a record that is not real",
     hxl="#meta+source",
+)
+
+_NOTE = Column(
+    "note",
+    "text",
+    False,
+    "what the source says and what is estimated or illustrative in the record",
+    hxl="#description+notes",
 )
 
 COUNTRIES = Table(
@@ -313,6 +360,15 @@ REQUESTS = Table(
         Column("completed_on", "date", False, "not before received_on", hxl="#date+completed"),
         Column("title", "text", False, "short description", hxl="#activity+name"),
         _SOURCE,
+        _NOTE,
+        Column(
+            "illustrative_fields",
+            "text",
+            False,
+            "columns of a sourced record that are still illustrative or estimated, separated "
+            "by `;` (e.g. `typology;status;completed_on`)",
+            hxl="#meta+illustrative",
+        ),
     ),
     key="request_id",
 )
@@ -338,6 +394,30 @@ MEETINGS = Table(
         Column("start_date", "date", True, "", hxl="#date+start"),
         Column("end_date", "date", True, "not before start_date", hxl="#date+end"),
         _SOURCE,
+        _NOTE,
+        Column(
+            "reported_participants",
+            "integer",
+            False,
+            "the participant total a public source gives for the meeting (0 or more); empty "
+            "when none was published",
+            hxl="#reached+total+reported",
+        ),
+        Column(
+            "reported_qualifier",
+            "code",
+            False,
+            '`exactly` (the default when empty) or `more_than`, when the source says e.g. "over 50"',
+            codes="reported_qualifiers",
+            hxl="#reached+total+qualifier",
+        ),
+        Column(
+            "reported_source",
+            "text",
+            False,
+            "where the total is published (a URL); empty: the meeting's `source`",
+            hxl="#meta+source+reported",
+        ),
     ),
     key="meeting_id",
 )
@@ -375,9 +455,48 @@ PARTICIPATION = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {
-    t.name: t for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION)
+REQUEST_EVENTS = Table(
+    "request_events",
+    "status history of the requests (one row per change of status; optional)",
+    (
+        Column("request_id", "text", True, "a request_id in requests.csv", hxl="#activity+id"),
+        Column(
+            "status", "code", True, "the status from that day on", codes="statuses", hxl="#status"
+        ),
+        Column(
+            "changed_on", "date", True, "not before the request's received_on", hxl="#date+changed"
+        ),
+        Column("note", "text", False, "what happened", hxl="#description"),
+    ),
+    optional=True,
+    max_rows=MAX_EVENT_ROWS,
+)
+
+# The checks of request_events and their severity (docs/data-contract.md lists them as is).
+EVENT_CHECKS: dict[str, tuple[str, str]] = {
+    "unknown_request": ("error", "request_id not in requests.csv (unknown request)"),
+    "unknown_status": ("error", "status not one of the status codes (unknown status)"),
+    "before_received": ("error", "changed_on before the request's received_on"),
+    "last_disagrees": (
+        "error",
+        "the request's last change has another status than its status in requests.csv",
+    ),
+    "completed_disagrees": (
+        "error",
+        "the request's last completed change is on another day than its completed_on",
+    ),
+    "after_final": (
+        "warning",
+        "a change after a final status (a closed request reopened); the history is used as given",
+    ),
 }
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION, REQUEST_EVENTS)
+}
+# The tables a data folder must hold (the others may be left out).
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.optional)
 
 # Columns the loader adds (load.py / derive.py); exports drop them so files load back unchanged.
 DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -386,6 +505,7 @@ DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
     "requests": ("region", "requester_name", "beneficiaries", *(f"topic_{t}" for t in TOPICS)),
     "meetings": ("located_by_centroid", "country_name", "participants", "women"),
     "participation": ("region", "country_name"),
+    "request_events": (),
 }
 
 TYPE_LABELS: dict[str, str] = {

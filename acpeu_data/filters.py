@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from acpeu_data import arrays, contract
+from acpeu_data import arrays, contract, history
 from acpeu_data.validate import N_
 
 # URL key -> Filters field, for the multi-valued fields.
@@ -25,6 +25,13 @@ LIST_KEYS = {
     "status": "statuses",
 }
 DATE_KEYS = {"from": "date_from", "to": "date_to"}
+# URL key -> Filters field, for the provenance switch: `source=public` keeps only the records
+# whose `source` is a URL (contract.is_public_source); absent means every record.
+SOURCE_KEY = "source"
+PUBLIC = "public"
+
+
+PUBLIC_LABEL = N_("Public sources only")
 
 
 def _tuple(values: Iterable[str]) -> tuple[str, ...]:
@@ -57,6 +64,7 @@ class Filters:
     statuses: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    source: str | None = None  # PUBLIC: only records from a public source (a URL)
 
     def __post_init__(self) -> None:
         # Normalised so that equal choices give equal (and equally hashed) filters.
@@ -71,12 +79,18 @@ class Filters:
         """Return a copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
+    @property
+    def public_only(self) -> bool:
+        """Return whether only records from a public source (a URL) are kept."""
+        return self.source == PUBLIC
+
     def to_query(self) -> dict[str, list[str]]:
         """Return the URL query parameters (repeated keys for several values; empty ones left out)."""
         query = {key: list(getattr(self, name)) for key, name in LIST_KEYS.items()}
         for key, name in DATE_KEYS.items():
             value = getattr(self, name)
             query[key] = [value.isoformat()] if value else []
+        query[SOURCE_KEY] = [self.source] if self.source else []
         return {key: values for key, values in query.items() if values}
 
     @classmethod
@@ -142,6 +156,18 @@ class Filters:
                 )
             )
             fields["date_from"] = None
+        source = _values(params.get(SOURCE_KEY))
+        if source and source[-1] == PUBLIC and not any(getattr(ds, "illustrative", {}).values()):
+            pass  # data with no illustrative record: every record stays, nothing to switch
+        elif source and source[-1] == PUBLIC:
+            fields["source"] = PUBLIC
+        elif source:
+            notices.append(
+                Notice(
+                    N_("Ignored source '{value}' in the link: expected 'public' or nothing."),
+                    {"value": _shorten(source[-1])},
+                )
+            )
         return cls(**fields), notices
 
     def slug(self) -> str:
@@ -160,6 +186,8 @@ class Filters:
                 dimensions.append("-".join(_ascii(v) for v in values))
         if self.date_from:
             dimensions.append(f"from-{self.date_from.isoformat()}")
+        if self.public_only:
+            dimensions.append("public-sources")
         return "_".join(dimensions)[:80].strip("-_") or "all"
 
 
@@ -192,10 +220,65 @@ def request_countries(requests: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def public_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Return a boolean array over a table: True where the record's source is a URL.
+
+    A table without a `source` column has no record from a public source. Read-only: it is
+    kept per table (and masked for its subsets).
+    """
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        if "source" not in table:
+            return np.zeros(len(table), dtype=bool)
+        return np.fromiter(
+            (contract.is_public_source(v) for v in table["source"]), dtype=bool, count=len(table)
+        )
+
+    return arrays.cached(frame, "public", build)
+
+
+def illustrative_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Return a boolean array over a table: True where the record's source is `illustrative`.
+
+    A record with no source is neither public nor illustrative: it is the user's own, unlabelled.
+    """
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        if "source" not in table:
+            return np.zeros(len(table), dtype=bool)
+        return (
+            table["source"].fillna("").astype(str).str.strip() == contract.ILLUSTRATIVE
+        ).to_numpy(dtype=bool)
+
+    return arrays.cached(frame, "illustrative", build)
+
+
+def illustrative_field_mask(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """Return a boolean array over a table: True where a record's `field` is illustrative.
+
+    That is an illustrative record, or a sourced one whose `illustrative_fields` name `field`.
+    """
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        mask = illustrative_mask(table).copy()
+        if "illustrative_fields" in table:
+            listed = table["illustrative_fields"].fillna("").astype(str)
+            named = {
+                text: field in {part.strip() for part in text.split(contract.LIST_SEPARATOR)}
+                for text in listed.unique()
+            }
+            mask |= listed.map(named).to_numpy(dtype=bool)
+        return mask
+
+    return arrays.cached(frame, ("illustrative field", field), build)
+
+
 def request_mask(ds, f: Filters) -> np.ndarray:
     """Return a boolean array over ds.requests: True where the request matches the filter."""
     requests = ds.requests
     mask = np.ones(len(requests), dtype=bool)
+    if f.public_only:
+        mask &= public_mask(requests)
     if f.regions:
         mask &= arrays.codes(requests, "region").isin(f.regions)
     if f.topics:
@@ -205,7 +288,12 @@ def request_mask(ds, f: Filters) -> np.ndarray:
         mask &= topical
     if f.requester_types:
         mask &= arrays.codes(requests, "requester_type").isin(f.requester_types)
-    if f.statuses:
+    if f.statuses and f.date_to:
+        # The status on the "as of" day, not today's.
+        codes = history.status_codes_as_of(ds, f.date_to)
+        wanted = [history.STATUS_CODES.index(s) for s in f.statuses if s in contract.STATUSES]
+        mask &= np.isin(codes, wanted)
+    elif f.statuses:
         mask &= arrays.codes(requests, "status").isin(f.statuses)
     if f.date_from:
         mask &= arrays.since(requests, "received_on", f.date_from)
@@ -223,19 +311,25 @@ def request_mask(ds, f: Filters) -> np.ndarray:
 def filter_requests(ds, f: Filters) -> pd.DataFrame:
     """Return the requests that match the filter (region of the requester, country, topic, dates...).
 
-    Treat the result as read-only (it is ds.requests itself when the filter is empty).
+    With a `To` date the requests are as they stood on that day: their status then, and no
+    completed_on after it (acpeu_data.history). Treat the result as read-only (it is
+    ds.requests itself when the filter is empty).
     """
     if f.is_empty:
         return ds.requests
     mask = request_mask(ds, f)
     subset = ds.requests[mask]
     arrays.subset(ds.requests, subset, mask)
+    if f.date_to is not None:
+        subset = history.as_of(ds, subset, mask, f.date_to)
     return subset
 
 
 def _participation_place_mask(ds, f: Filters) -> np.ndarray:
     participation = ds.participation
     mask = np.ones(len(participation), dtype=bool)
+    if f.public_only:
+        mask &= public_mask(participation)
     if f.regions:
         mask &= arrays.codes(participation, "region").isin(f.regions)
     if f.countries:
@@ -260,6 +354,8 @@ def _meeting_mask(ds, f: Filters) -> np.ndarray:
     if hit is not None and hit[0]() is countries:
         return hit[1]
     mask = np.ones(len(meetings), dtype=bool)
+    if f.public_only:
+        mask &= public_mask(meetings)
     if f.date_from:
         mask &= arrays.since(meetings, "start_date", f.date_from)
     if f.date_to:
@@ -353,6 +449,8 @@ def describe_parts(f: Filters, ds, country_name: Callable[[str], str] | None = N
     parts += [contract.TOPICS[t] for t in f.topics]
     parts += [contract.REQUESTER_TYPES[t] for t in f.requester_types]
     parts += [contract.STATUSES[s] for s in f.statuses]
+    if f.public_only:
+        parts.append(PUBLIC_LABEL)
     return parts
 
 

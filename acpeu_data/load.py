@@ -57,19 +57,37 @@ class FileInfo:
 
 @dataclass
 class Dataset:
-    """The five tables of the contract, typed and with derived columns, plus where they came from."""
+    """The tables of the contract, typed and with derived columns, plus where they came from.
+
+    `request_events` is empty when the data has no such table (`has_events` False): the status
+    history is then estimated from the requests (acpeu_data.history).
+    """
 
     countries: pd.DataFrame
     regional_organisations: pd.DataFrame
     requests: pd.DataFrame
     meetings: pd.DataFrame
     participation: pd.DataFrame
+    request_events: pd.DataFrame = field(default_factory=lambda: empty_events())
+    has_events: bool = False
     warnings: list[Problem] = field(default_factory=list)
     origin: str = ""
     is_bundled: bool = False
     files: list[FileInfo] = field(default_factory=list)
     illustrative: dict[str, int] = field(default_factory=dict)
     version: tuple = ()
+
+
+def empty_events() -> pd.DataFrame:
+    """Return a request_events table without rows, typed as the loader types one."""
+    return pd.DataFrame(
+        {
+            "request_id": pd.Series([], dtype="str"),
+            "status": pd.Series([], dtype="str"),
+            "changed_on": pd.Series([], dtype="datetime64[us]"),
+            "note": pd.Series([], dtype="str"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +157,12 @@ def _location(path: Path) -> tuple[str, list[Path]]:
         _stat(workbook), OSError
     ):
         return "workbook", [workbook]
-    return "folder", csvs
+    # A missing required file is a problem to report; a missing optional one is no file at all.
+    return "folder", [
+        p
+        for p, f, t in zip(csvs, found, contract.TABLES.values(), strict=True)
+        if not t.optional or not isinstance(f, FileNotFoundError)
+    ]
 
 
 def _not_regular(label: str) -> Problem:
@@ -395,7 +418,7 @@ def _upload_sources(files: list[tuple[str, bytes]]) -> tuple[list[_Source], list
         problems += [
             make(t.file, None, None, None, "missing: upload this file too")
             for name, t in contract.TABLES.items()
-            if name not in present
+            if name not in present and not t.optional
         ]
     return sources, problems
 
@@ -418,7 +441,12 @@ def _raw_tables(sources: list[_Source], problems: list[Problem]):
             )
             problems.append(make(source.label, None, None, None, message))
             continue
-        sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
+        sheets, found = read.parse_workbook(
+            source.data,
+            source.label,
+            list(contract.REQUIRED_TABLES),
+            optional=[n for n in contract.TABLES if n not in contract.REQUIRED_TABLES],
+        )
         problems += found
         for table, raw in sheets.items():
             raws[table] = (f"{source.label} [{table}]", raw, source.modified)
@@ -466,7 +494,7 @@ def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
     raws = _raw_tables(sources, problems)
     for table in [t for t in contract.TABLES if t in raws]:
         label, raw, modified = raws[table]
-        frame, errors, notes = read.tidy(raw, label)
+        frame, errors, notes = read.tidy(raw, label, contract.TABLES[table].max_rows)
         problems += errors
         warnings += notes
         if frame is not None:
@@ -488,7 +516,7 @@ def build_dataset(
     warnings += notes
     if problems:
         raise DataError(_in_order(problems))
-    tables = build_tables({name: frames[name] for name in contract.TABLES})
+    tables = build_tables(frames)
     illustrative = {
         name: int((frame["source"] == contract.ILLUSTRATIVE).sum())
         for name, frame in tables.items()
@@ -502,6 +530,7 @@ def build_dataset(
         files=files,
         illustrative=illustrative,
         version=version,
+        has_events="request_events" in frames,
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from acpeu_data import arrays, contract, geo
-from acpeu_data.filters import request_countries
+from acpeu_data.filters import illustrative_field_mask, illustrative_mask, request_countries
 
 TRAFFICKING_OR_SMUGGLING = ("trafficking", "smuggling")
 PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}  # requests_over_time's freq -> pandas period
@@ -18,7 +18,15 @@ TOTAL = "total"  # the `topic` of the all-topics line in requests_over_time
 
 @dataclass(frozen=True)
 class Kpis:
-    """The Overview's headline figures."""
+    """The Overview's headline figures, each with how much of it rests on illustrative records.
+
+    `meetings` counts the programme's own meetings (contract.PROGRAMME_MEETING_KINDS);
+    `related_events` the others. `participants` sums the known totals of the programme's
+    meetings (a published total where there is one, else the participation rows); meetings
+    with no known total are counted in `meetings_unknown_total` and left out of the sum.
+    `participants_more_than`: some published totals are lower bounds ("over 50"), so the sum
+    is one too. The `*_illustrative` fields count what rests only on illustrative records.
+    """
 
     requests: int
     governments: int
@@ -27,6 +35,14 @@ class Kpis:
     countries_reached: int
     meetings: int
     participants: int
+    requests_illustrative: int = 0
+    governments_illustrative: int = 0
+    regional_organisations_illustrative: int = 0
+    countries_reached_illustrative: int = 0
+    related_events: int = 0
+    participants_illustrative: int = 0
+    participants_more_than: bool = False
+    meetings_unknown_total: int = 0
 
 
 def _is_government(requests: pd.DataFrame) -> np.ndarray:
@@ -49,8 +65,18 @@ def _distinct(values: arrays.Codes, where: np.ndarray) -> int:
     return int(np.count_nonzero(values.counts(where)))
 
 
-def kpis(requests: pd.DataFrame, meetings: pd.DataFrame, participation: pd.DataFrame) -> Kpis:
-    """Return the headline figures of filtered requests, meetings and participation."""
+def kpis(
+    requests: pd.DataFrame,
+    meetings: pd.DataFrame,
+    participation: pd.DataFrame,
+    *,
+    by_place: bool = False,
+) -> Kpis:
+    """Return the headline figures of filtered requests, meetings and participation.
+
+    With `by_place` (a region or country filter), participants are those of the delegations
+    from the chosen places (the participation rows), not the meetings' published totals.
+    """
     government = _is_government(requests)
     requester = arrays.codes(requests, "requester")
     topical = np.zeros(len(requests), dtype=bool)
@@ -58,14 +84,118 @@ def kpis(requests: pd.DataFrame, meetings: pd.DataFrame, participation: pd.DataF
         topical |= arrays.column(requests, f"topic_{topic}")
     # count / len, as Series.mean computes it for booleans.
     share = float(np.count_nonzero(topical)) / len(requests) if len(requests) else None
+    # "Real" below: every record that is not illustrative (a URL, a document, or no source).
+    real_rows = ~illustrative_mask(requests)
+    governments = _distinct(requester, government)
+    organisations = _distinct(requester, ~government)
+    reached = len(_reached(arrays.pairs(requests)))
+    real = requests[real_rows] if not real_rows.all() else requests
+    if real is not requests:
+        arrays.subset(requests, real, real_rows)
+    real_reached = len(_reached(arrays.pairs(real))) if len(real) else 0
+    totals = meeting_totals(meetings, participation, use_reported=not by_place)
+    programme = totals[totals["programme"]]
+    known = programme["total"].notna()
     return Kpis(
         requests=len(requests),
-        governments=_distinct(requester, government),
-        regional_organisations=_distinct(requester, ~government),
+        governments=governments,
+        regional_organisations=organisations,
         trafficking_or_smuggling_share=share,
-        countries_reached=len(_reached(arrays.pairs(requests))),
-        meetings=len(meetings),
-        participants=int(participation["participants"].sum()),
+        countries_reached=reached,
+        meetings=len(programme),
+        participants=int(programme.loc[known, "total"].sum()),
+        requests_illustrative=int(np.count_nonzero(~real_rows)),
+        governments_illustrative=governments - _distinct(requester, government & real_rows),
+        regional_organisations_illustrative=organisations
+        - _distinct(requester, ~government & real_rows),
+        countries_reached_illustrative=reached - real_reached,
+        related_events=len(totals) - len(programme),
+        participants_illustrative=int(programme.loc[known, "illustrative"].sum()),
+        participants_more_than=bool(programme.loc[known, "more_than"].any()),
+        meetings_unknown_total=int((~known).sum()),
+    )
+
+
+def illustrative_count(frame: pd.DataFrame, field: str | None = None) -> int:
+    """Return how many records are illustrative, or (with `field`) have an illustrative value
+    in `field` (filled, and an illustrative record or a sourced one whose
+    `illustrative_fields` name it)."""
+    if field is None:
+        return int(np.count_nonzero(illustrative_mask(frame)))
+    values = frame[field]
+    filled = values.notna().to_numpy(dtype=bool, copy=True)
+    if values.dtype == object or str(values.dtype) in ("str", "string"):
+        filled = filled & (values.fillna("").astype(str) != "").to_numpy(dtype=bool)
+    return int(np.count_nonzero(illustrative_field_mask(frame, field) & filled))
+
+
+def illustrative_participants(participation: pd.DataFrame) -> int:
+    """Return the participants counted in illustrative participation rows."""
+    people = arrays.column(participation, "participants")
+    return int(people[illustrative_mask(participation)].sum())
+
+
+def is_programme_meeting(meetings: pd.DataFrame) -> np.ndarray:
+    """Return a boolean array over meetings: True for the programme's own meetings."""
+    return meetings["kind"].isin(contract.PROGRAMME_MEETING_KINDS).to_numpy(dtype=bool)
+
+
+def meeting_totals(
+    meetings: pd.DataFrame, participation: pd.DataFrame, *, use_reported: bool = True
+) -> pd.DataFrame:
+    """Return per meeting (meetings' index) its participant total and where it comes from.
+
+    Columns: meeting_id; programme (one of the programme's own meetings); reported (the
+    published total, NaN when none) and more_than (it is a lower bound, "over 50");
+    reported_source (where it is published); breakdown (the sum of the meeting's rows in
+    `participation`, NaN when it has none) and breakdown_illustrative (the participants of
+    those rows that are illustrative); total (reported, else breakdown; NaN: unknown) and
+    illustrative (how many of the total rest on illustrative rows). Without `use_reported`
+    (delegations from chosen places) the total is the breakdown only.
+    """
+    ids = meetings["meeting_id"]
+    made_up_rows = illustrative_mask(participation)
+    people = participation["participants"].to_numpy(dtype="float64")
+    per = (
+        pd.DataFrame(
+            {
+                "meeting_id": participation["meeting_id"].to_numpy(dtype=object),
+                "people": people,
+                "made_up": np.where(made_up_rows, people, 0.0),
+            }
+        )
+        .groupby("meeting_id", sort=False)[["people", "made_up"]]
+        .sum()
+    )
+    breakdown = ids.map(per["people"]).astype("float64")
+    made_up = ids.map(per["made_up"]).fillna(0).astype("int64")
+    if use_reported and "reported_participants" in meetings:
+        reported = meetings["reported_participants"].astype("float64")
+    else:
+        reported = pd.Series(np.nan, index=meetings.index)
+    qualifier = (
+        meetings["reported_qualifier"]
+        if "reported_qualifier" in meetings
+        else pd.Series("", index=meetings.index)
+    )
+    more_than = reported.notna() & (qualifier == "more_than")
+    own = meetings["reported_source"] if "reported_source" in meetings else None
+    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
+    reported_source = source if own is None else own.where(own.fillna("") != "", source)
+    from_reported = reported.notna()
+    return pd.DataFrame(
+        {
+            "meeting_id": ids,
+            "programme": is_programme_meeting(meetings),
+            "reported": reported,
+            "more_than": more_than.to_numpy(dtype=bool),
+            "reported_source": reported_source.where(from_reported, ""),
+            "breakdown": breakdown,
+            "breakdown_illustrative": made_up,
+            "total": reported.where(from_reported, breakdown),
+            "illustrative": made_up.where(~from_reported, 0),
+        },
+        index=meetings.index,
     )
 
 
@@ -411,13 +541,18 @@ def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFra
 
 @dataclass(frozen=True)
 class WomenShare:
-    share: float | None  # among the participants of delegations that reported women
+    share: float | None  # among the participants of delegations that reported women (0 too)
     covered: int  # participants of those delegations
     participants: int  # all participants
+    illustrative: int = 0  # of the covered participants, those in illustrative rows
 
 
 def women_share(participation: pd.DataFrame) -> WomenShare:
-    """Return the share of women where delegations reported it, and how much that covers."""
+    """Return the share of women where delegations reported it, and how much that covers.
+
+    A row with `women` 0 reported a delegation without women and counts; a blank row did not
+    report and is left out of both sides of the share.
+    """
     people = arrays.column(participation, "participants")
     women = arrays.column(participation, "women")
     known = ~np.isnan(women)
@@ -426,6 +561,7 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
         share=float(women[known].sum()) / covered if covered else None,
         covered=covered,
         participants=int(people.sum()),
+        illustrative=int(people[known & illustrative_mask(participation)].sum()),
     )
 
 
@@ -494,18 +630,30 @@ def meeting_links(
     return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
 
 
-def venues(meetings: pd.DataFrame) -> pd.DataFrame:
+def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per venue (a place): its meetings and their participants, largest first.
 
     City and country are those of the venue's first meeting; `title` is the meeting's title
-    where the venue held one meeting, else empty.
+    where the venue held one meeting, else empty. `totals` is meeting_totals of the meetings
+    (default: the breakdowns in meetings["participants"]); meetings with an unknown total add
+    nothing to `participants` and are counted in `unknown`; `illustrative` is how many of a
+    venue's participants rest on illustrative rows.
     """
     place, first = _places(meetings)
     located = place >= 0
     held = np.bincount(place[located], minlength=len(first))
+    if totals is None:
+        total = meetings["participants"].to_numpy(dtype="float64")
+        made_up = np.zeros(len(meetings))
+    else:
+        total = totals["total"].to_numpy(dtype="float64")
+        made_up = totals["illustrative"].to_numpy(dtype="float64")
+    unknown = np.isnan(total)
     people = np.bincount(
-        place[located], weights=meetings["participants"].to_numpy()[located], minlength=len(first)
+        place[located], weights=np.where(unknown, 0, total)[located], minlength=len(first)
     )
+    invented = np.bincount(place[located], weights=made_up[located], minlength=len(first))
+    missing = np.bincount(place[located], weights=unknown[located], minlength=len(first))
     titles = meetings["title"].to_numpy(dtype=object)[first]
     out = pd.DataFrame(
         {
@@ -515,6 +663,8 @@ def venues(meetings: pd.DataFrame) -> pd.DataFrame:
             "lon": meetings["lon"].to_numpy(dtype="float64")[first],
             "meetings": held.astype("int64"),
             "participants": people.astype("int64"),
+            "illustrative": invented.astype("int64"),
+            "unknown": missing.astype("int64"),
             "title": np.where(held == 1, titles, ""),
         }
     )
@@ -535,7 +685,20 @@ def country_profile(ds, iso3: str, requests, meetings, participation) -> Country
     rows = np.unique(pairs.loc[pairs["iso3"] == iso3, "row"].to_numpy())
     mine = requests.iloc[rows]
     delegations = participation[participation["country_iso3"] == iso3]
-    attended = delegations.groupby("meeting_id", observed=True)["participants"].sum().reset_index()
+    made_up = illustrative_mask(participation)[(participation["country_iso3"] == iso3).to_numpy()]
+    delegations = delegations.assign(
+        illustrative=np.where(made_up, delegations["participants"], 0),
+        source=delegations["source"] if "source" in delegations else "",
+    )
+    attended = (
+        delegations.groupby("meeting_id", observed=True)
+        .agg(
+            participants=("participants", "sum"),
+            illustrative=("illustrative", "sum"),
+            source=("source", "first"),
+        )
+        .reset_index()
+    )
     attended = meetings[["meeting_id", "title", "city", "start_date"]].merge(
         attended, on="meeting_id"
     )

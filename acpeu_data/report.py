@@ -369,6 +369,7 @@ def render_html(report: Report, charts: list[str]) -> str:
                 out.append(
                     f'<div class="kpi"><span class="label">{esc(h.label)}</span>'
                     f'<span class="value">{esc(h.value)}</span>'
+                    + (f'<span class="help">{esc(h.note)}</span>' if h.note else "")
                     + (f'<span class="help">{esc(h.help)}</span>' if h.help else "")
                     + "</div>"
                 )

@@ -72,12 +72,66 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     return wide.reset_index(names=_("Month"))
 
 
+# The Source column is a link column: a URL shows its site; an illustrative record links to
+# the Data page's list of them and shows the fragment, the word "Illustrative" (translated).
+ILLUSTRATIVE_LINK = "data#{word}"
+SOURCE_DISPLAY = r"^(?:https?://(?:www\.)?|[^#]*#)([^/#]+)"
+
+
+def source_cells(frame: pd.DataFrame, _: Translate) -> np.ndarray:
+    """Return each record's source for a link column: its URL, a link to the Data page's list
+    of illustrative records (shown as "Illustrative"), or the source as written."""
+    if "source" not in frame:
+        return np.full(len(frame), "", dtype=object)
+    source = frame["source"].fillna("").astype(str).str.strip()
+    link = ILLUSTRATIVE_LINK.format(word=illustrative_anchor(_))
+    return source.where(source != contract.ILLUSTRATIVE, link).to_numpy(dtype=object)
+
+
+def illustrative_anchor(_: Translate) -> str:
+    """Return the Data page's anchor of its list of illustrative records: the word itself."""
+    return _("Illustrative")
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].fillna("").astype(str)
+
+
+def _fields_shown(frame: pd.DataFrame, _: Translate) -> list[str]:
+    """Return each record's `illustrative_fields` as the labels of its columns."""
+    labels = {
+        "received_on": "Received",
+        "typology": "Typology",
+        "status": "Status",
+        "completed_on": "Completed",
+        "title": "Title",
+        "countries": "Countries",
+        "topics": "Topics",
+    }
+    cells = _text(frame, "illustrative_fields")
+    done: dict[str, str] = {}
+    out = []
+    for text in cells:
+        if text not in done:
+            parts = [p.strip() for p in text.split(contract.LIST_SEPARATOR) if p.strip()]
+            done[text] = ", ".join(_(labels[p]) if p in labels else p for p in parts)
+        out.append(done[text])
+    return out
+
+
 def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.DataFrame:
-    """Return one row per request with readable labels, for the Requests table."""
+    """Return one row per request with readable labels, for the Requests table.
+
+    `source` is the URL (shown as a link) or "Illustrative"; `illustrative_fields` says which
+    columns of a sourced request are still illustrative or estimated.
+    """
     country = lambda iso3: geo.country_name(iso3, lang)  # noqa: E731
     return pd.DataFrame(
         {
             "request_id": requests["request_id"],
+            "source": source_cells(requests, _),
             "received_on": requests["received_on"].dt.date,
             "requester": requests["requester_name"],
             "requester_type": _mapped(
@@ -90,7 +144,8 @@ def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.
             "status": _mapped(requests["status"], _labels(contract.STATUSES, _)),
             "completed_on": requests["completed_on"].dt.date,
             "title": requests["title"],
-            "source": requests["source"],
+            "illustrative_fields": _fields_shown(requests, _),
+            "note": _text(requests, "note"),
         }
     )
 
@@ -121,12 +176,39 @@ def summary_text(kpis, filters, _: Translate, lang: str) -> str:
         text += "; " + _("{countries} countries reached.").format(
             countries=number(kpis.countries_reached)
         )
-    if kpis.meetings:
+        if kpis.requests_illustrative:
+            text += " " + n(
+                "Of these requests, {count} is illustrative (not from a public source).",
+                "Of these requests, {count} are illustrative (not from a public source).",
+                kpis.requests_illustrative,
+            ).format(count=number(kpis.requests_illustrative))
+    known = kpis.meetings - kpis.meetings_unknown_total
+    if known:
+        participants = number(kpis.participants)
+        if kpis.participants_more_than:
+            participants = _("more than {count}").format(count=participants)
         text += " " + n(
-            "{meetings} meeting brought together {participants} participants.",
-            "{meetings} meetings brought together {participants} participants.",
-            kpis.meetings,
-        ).format(meetings=number(kpis.meetings), participants=number(kpis.participants))
+            "{meetings} programme meeting brought together {participants} participants",
+            "{meetings} programme meetings brought together {participants} participants",
+            known,
+        ).format(meetings=number(known), participants=participants)
+        if kpis.participants_illustrative:
+            text += " " + _("(of which {count} illustrative)").format(
+                count=number(kpis.participants_illustrative)
+            )
+        text += "."
+    if kpis.meetings_unknown_total:
+        text += " " + n(
+            "The participant total of {count} programme meeting is unknown and left out.",
+            "The participant totals of {count} programme meetings are unknown and left out.",
+            kpis.meetings_unknown_total,
+        ).format(count=number(kpis.meetings_unknown_total))
+    if kpis.related_events:
+        text += " " + n(
+            "{count} related event (such as an ACP-EU Dialogue seminar) is counted apart.",
+            "{count} related events (such as ACP-EU Dialogue seminars) are counted apart.",
+            kpis.related_events,
+        ).format(count=number(kpis.related_events))
     return text
 
 
@@ -183,26 +265,67 @@ def sources_for_display(ds, _: Translate) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def participants_text(total, more_than: bool, illustrative: int, lang: str, _: Translate) -> str:
+    """Return a meeting's participant total as read: "70", "more than 50", "62 (illustrative)",
+    or "unknown" (never 0 for a total nobody published)."""
+    if total is None or (isinstance(total, float) and np.isnan(total)):
+        return _("unknown")
+    number = i18n.format_number(total, lang)
+    if more_than:
+        return _("more than {count}").format(count=number)
+    if illustrative:
+        return _("{count} (illustrative)").format(count=number)
+    return number
+
+
 def meetings_for_display(
-    meetings: pd.DataFrame, per_meeting: pd.DataFrame, _: Translate
+    meetings: pd.DataFrame,
+    per_meeting: pd.DataFrame,
+    totals: pd.DataFrame,
+    _: Translate,
+    lang: str,
 ) -> pd.DataFrame:
     """Return one row per meeting with readable labels, for the Meetings table.
 
     per_meeting is metrics.participation_by_meeting: its women share counts only the
-    delegations that reported women.
+    delegations that reported women (`women_covered` participants). totals is
+    metrics.meeting_totals: `participants` is the published total where there is one, else
+    the sum of the delegations (marked illustrative when they are), else "unknown";
+    `delegations` is that sum by itself and `delegations_source` where its rows come from.
     """
-    women_share = meetings["meeting_id"].map(per_meeting.set_index("meeting_id")["women_share"])
+    by_id = per_meeting.set_index("meeting_id")
+    women_share = meetings["meeting_id"].map(by_id["women_share"])
+    covered = meetings["meeting_id"].map(by_id["covered"])
+    shown = [
+        participants_text(t, m, i, lang, _)
+        for t, m, i in zip(
+            totals["total"], totals["more_than"], totals["illustrative"], strict=True
+        )
+    ]
+    breakdown = totals["breakdown"]
+    made_up = totals["breakdown_illustrative"]
+    provenance = np.where(
+        breakdown.isna(),
+        "",
+        np.where(made_up > 0, _("Illustrative"), _("Public source")),
+    )
+    kinds = meetings["kind"].map(_labels(contract.MEETING_KINDS, _))
     return pd.DataFrame(
         {
             "start_date": meetings["start_date"].dt.date,
-            "end_date": meetings["end_date"].dt.date,
             "title": meetings["title"],
-            "kind": meetings["kind"].map(_labels(contract.MEETING_KINDS, _)),
+            "participants": shown,
+            "source": source_cells(meetings, _),
+            "kind": kinds,
+            "end_date": meetings["end_date"].dt.date,
             "city": meetings["city"],
             "country": meetings["country_name"],
-            "participants": meetings["participants"],
-            "women_share": women_share,
-            "source": meetings["source"],
+            "reported_source": totals["reported_source"].to_numpy(dtype=object),
+            "delegations": breakdown.astype("Int64"),
+            "delegations_source": provenance,
+            "women_share": women_share.where(covered > 0),
+            "women_covered": covered.where(covered > 0).astype("Int64"),
+            "note": _text(meetings, "note"),
         }
     )
 
@@ -212,3 +335,100 @@ def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFr
     if regions:
         by_country = by_country[by_country["region"].isin(regions)]
     return by_country.assign(name=by_country["iso3"].map(lambda c: geo.country_name(c, lang)))
+
+
+# --- the Pipeline page (acpeu_data.history) ------------------------------------------------------
+
+
+def stages_by_month_numbers(months: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return requests per stage at each month's end as one row per month, a column per stage."""
+    if months.empty:
+        return pd.DataFrame({_("Month"): []})
+    # history.stages_by_month gives each status's months together, in order: a reshape.
+    statuses = list(dict.fromkeys(months["status"]))
+    count = len(months) // len(statuses)
+    values = months["requests"].to_numpy().reshape(len(statuses), count)
+    shown = {_("Month"): months["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    for status, column in zip(statuses, values, strict=True):
+        shown[_(contract.STATUSES.get(status, status))] = column
+    return pd.DataFrame(shown)
+
+
+def stage_days_numbers(times: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the days-in-stage table: stays that ended, median, quartiles, shortest, longest."""
+    return pd.DataFrame(
+        {
+            _("Stage"): _mapped(times["status"], _labels(contract.STATUSES, _)),
+            _("Stays that ended"): times["stays"].to_numpy(),
+            _("Median days"): times["median"].to_numpy(),
+            _("First quartile"): times["q1"].to_numpy(),
+            _("Third quartile"): times["q3"].to_numpy(),
+            _("Shortest"): times["min"].array,
+            _("Longest"): times["max"].array,
+        }
+    )
+
+
+def moves_for_display(moves: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the moves between stages with readable stage names, most frequent first."""
+    shown = moves.sort_values("moves", ascending=False, kind="stable")
+    to_label = _labels(contract.STATUSES, _)
+    return pd.DataFrame(
+        {
+            _("From"): _mapped(shown["from_status"], to_label),
+            _("To"): _mapped(shown["to_status"], to_label),
+            _("Moves"): shown["moves"].to_numpy(),
+        }
+    )
+
+
+def ages_for_display(aged: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the open requests, oldest first: id, requester, topics, stage, received, days."""
+    return pd.DataFrame(
+        {
+            "request_id": aged["request_id"].array,
+            "requester": aged["requester_name"].array,
+            "topics": _joined(aged["topics"], _labels(contract.TOPICS, _)),
+            "status": _mapped(aged["status"], _labels(contract.STATUSES, _)),
+            "received_on": aged["received_on"].dt.date.array,
+            "days": aged["days"].to_numpy(),
+        }
+    )
+
+
+def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Translate):
+    """Return what changed between two dates, readable: day, request, requester, what, from, to."""
+    to_label = _labels(contract.STATUSES, _)
+    return pd.DataFrame(
+        {
+            "changed_on": changes["changed_on"].dt.date.array,
+            "request_id": changes["request_id"].array,
+            "requester": changes["requester"].array,
+            "kind": _mapped(changes["kind"], _labels(kinds, _)),
+            "previous_status": _mapped(changes["previous_status"], to_label),
+            "status": _mapped(changes["status"], to_label),
+        }
+    )
+
+
+def illustrative_rows(ds, table: str) -> pd.DataFrame:
+    """Return the illustrative records of a table, in the contract's columns (then the extras)."""
+    from acpeu_data.filters import illustrative_mask
+
+    frame = getattr(ds, table)
+    rows = frame[illustrative_mask(frame)]
+    derived = set(contract.DERIVED_COLUMNS.get(table, ()))
+    columns = [c for c in rows.columns if c not in derived]
+    return rows[columns].reset_index(drop=True)
+
+
+def partly_illustrative(ds) -> pd.DataFrame:
+    """Return the sourced requests whose `illustrative_fields` name some of their columns."""
+    from acpeu_data.filters import illustrative_mask
+
+    requests = ds.requests
+    if "illustrative_fields" not in requests:
+        return requests.iloc[:0][["request_id"]]
+    named = requests["illustrative_fields"].fillna("").astype(str).str.strip() != ""
+    rows = requests[named.to_numpy() & ~illustrative_mask(requests)]
+    return rows[["request_id", "requester", "title", "illustrative_fields", "source", "note"]]

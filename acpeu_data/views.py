@@ -18,7 +18,7 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from acpeu_data import charts, contract, geo, i18n, metrics, tables
+from acpeu_data import charts, contract, geo, history, i18n, metrics, tables
 from acpeu_data import filters as flt
 from acpeu_data.filters import Filters
 from acpeu_data.load import Dataset
@@ -32,6 +32,7 @@ class Headline:
     label: str
     value: str
     help: str = ""
+    note: str = ""  # what of it is illustrative or unknown ("of which 56 illustrative")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,94 @@ class View:
     def date(self, value: dt.date | None) -> str:
         return i18n.format_date(value, self.lang)
 
+    def n(self, singular: str, plural: str, count: int) -> str:
+        """Return the plural form for count, translated, with {count} filled in."""
+        return i18n.ngettext(self.lang)(singular, plural, count).format(count=self.number(count))
+
+    def of_which(self, illustrative: int) -> str:
+        return of_which(self._, self.lang, illustrative) or ""
+
+    def titled(self, title: str, illustrative: int) -> str:
+        """Return a figure title with a second line saying how many are illustrative."""
+        note = self.of_which(illustrative)
+        return f"{title}{charts.SUBTITLE}{note}</span>" if note else title
+
+
+def of_which(
+    _, lang: str, illustrative: int, template: str | None = None, count: int = 0
+) -> str | None:
+    """Return "of which N illustrative" (None when nothing is illustrative).
+
+    A template (translated already) may name {count} and {illustrative}.
+    """
+    if not illustrative:
+        return None
+    number = lambda v: i18n.format_number(v, lang)  # noqa: E731
+    if template is not None:
+        return template.format(count=number(count), illustrative=number(illustrative))
+    return _("of which {count} illustrative").format(count=number(illustrative))
+
+
+def only_illustrative(view: View, count: int) -> str:
+    """Return "N only in illustrative records" ("" when there is none)."""
+    if not count:
+        return ""
+    return view._("{count} only in illustrative records").format(count=view.number(count))
+
+
+def _chart(key: str, fig: go.Figure, numbers: pd.DataFrame, geo: bool = False) -> Chart:
+    return Chart(key, charts.plain_title(fig.layout.title.text or ""), fig, numbers, geo=geo)
+
+
+def by_place(view: View) -> bool:
+    """Return whether the filter chooses places (participants are then delegations' counts)."""
+    return bool(view.filters.regions or view.filters.countries)
+
+
+def participants_value(view: View, k: metrics.Kpis) -> str:
+    value = view.number(k.participants)
+    return view._("more than {count}").format(count=value) if k.participants_more_than else value
+
+
+def participants_note(view: View, k: metrics.Kpis) -> str:
+    notes = [view.of_which(k.participants_illustrative)] if k.participants_illustrative else []
+    if k.meetings_unknown_total:
+        notes.append(
+            view.n(
+                "{count} meeting's total unknown",
+                "{count} meetings' totals unknown",
+                k.meetings_unknown_total,
+            )
+        )
+    return " · ".join(notes)
+
+
+def participants_help(view: View) -> str:
+    _ = view._
+    if by_place(view):
+        return _("Delegations from the chosen regions and countries at the programme meetings.")
+    return _(
+        "Participants of the programme meetings: the published total where there is one "
+        "(a fact), else the sum of the delegations. Meetings whose total is unknown are "
+        "left out, never counted as 0."
+    )
+
+
+def programme_meetings(view: View, k: metrics.Kpis) -> Headline:
+    _ = view._
+    return Headline(
+        "meetings",
+        _("Programme meetings"),
+        view.number(k.meetings),
+        _(
+            "Peer-to-peer, regional thematic and closing meetings of the programme. Related "
+            "events (such as ACP-EU Dialogue seminars) are counted apart."
+        ),
+        view.n("plus {count} related event", "plus {count} related events", k.related_events)
+        if k.related_events
+        else "",
+    )
+
 
 def filter_line(view: View) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
@@ -158,11 +247,13 @@ def labelled_bar(
     fig = charts.bar(
         shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
     )
-    return Chart(key, title, fig, tables.numbers(shown, {"shown": label_title, value: value_title}))
+    numbers = tables.numbers(shown, {"shown": label_title, value: value_title})
+    return Chart(key, charts.plain_title(title), fig, numbers)
 
 
 def _by_region(view: View) -> Chart:
     _ = view._
+    made_up = metrics.illustrative_count(view.requests)
     by_region = metrics.requests_by_region(view.requests, view.regions)
     colours = charts.region_colours(view.regions)
     return labelled_bar(
@@ -171,7 +262,7 @@ def _by_region(view: View) -> Chart:
         key="by_region",
         label="region",
         value="requests",
-        title=_("Requests by region of the requester"),
+        title=view.titled(_("Requests by region of the requester"), made_up),
         colours=[colours[r] for r in by_region["region"]],
         label_title=_("Region"),
         value_title=_("Requests"),
@@ -181,15 +272,33 @@ def _by_region(view: View) -> Chart:
 def overview(view: View) -> Section:
     """The Overview page: headline figures, a summary in words, requests over time and by region."""
     _ = view._
-    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    k = metrics.kpis(view.requests, view.meetings, view.participation, by_place=by_place(view))
     section = Section("Overview", _("Overview"))
+    share_note = of_which(
+        _,
+        view.lang,
+        k.requests_illustrative,
+        _("of {count} requests, {illustrative} illustrative"),
+        k.requests,
+    )
     section.headlines = [
-        Headline("requests", _("Requests"), view.number(k.requests)),
-        Headline("governments", _("Governments"), view.number(k.governments)),
+        Headline(
+            "requests",
+            _("Requests"),
+            view.number(k.requests),
+            note=view.of_which(k.requests_illustrative),
+        ),
+        Headline(
+            "governments",
+            _("Governments"),
+            view.number(k.governments),
+            note=only_illustrative(view, k.governments_illustrative),
+        ),
         Headline(
             "regional_organisations",
             _("Regional organisations"),
             view.number(k.regional_organisations),
+            note=only_illustrative(view, k.regional_organisations_illustrative),
         ),
         Headline(
             "trafficking_or_smuggling",
@@ -199,21 +308,29 @@ def overview(view: View) -> Section:
                 "Share of requests whose topics include trafficking in human beings or "
                 "smuggling of migrants."
             ),
+            note=share_note or "",
         ),
-        Headline("countries_reached", _("Countries reached"), view.number(k.countries_reached)),
-        Headline("meetings", _("Meetings"), view.number(k.meetings)),
-        Headline("participants", _("Participants"), view.number(k.participants)),
+        Headline(
+            "countries_reached",
+            _("Countries reached"),
+            view.number(k.countries_reached),
+            note=only_illustrative(view, k.countries_reached_illustrative),
+        ),
+        programme_meetings(view, k),
+        Headline(
+            "participants",
+            _("Participants"),
+            participants_value(view, k),
+            participants_help(view),
+            participants_note(view, k),
+        ),
     ]
     section.text = [tables.summary_text(k, view.filters, _, view.lang)]
     over_time = metrics.requests_over_time(view.requests, include_total=True)
     fig = charts.cumulative_by_topic(over_time, _)
+    fig = charts.retitled(fig, view.titled(fig.layout.title.text, k.requests_illustrative))
     section.charts = [
-        Chart(
-            "over_time",
-            fig.layout.title.text or "",
-            fig,
-            tables.over_time_numbers(over_time, _),
-        ),
+        _chart("over_time", fig, tables.over_time_numbers(over_time, _)),
         _by_region(view),
     ]
     return section
@@ -223,9 +340,13 @@ def requests(view: View) -> Section:
     """The Requests page's charts: topics, types, statuses, regions, time to completion, SDGs."""
     _ = view._
     rows = view.requests
+    made_up = metrics.illustrative_count(rows)
+    field = lambda name: metrics.illustrative_count(rows, name)  # noqa: E731
     by_topic = metrics.requests_by_topic(rows)
     section = Section("Requests", _("Requests"))
-    section.headlines = [Headline("requests", _("Requests"), view.number(len(rows)))]
+    section.headlines = [
+        Headline("requests", _("Requests"), view.number(len(rows)), note=view.of_which(made_up))
+    ]
     section.charts = [
         labelled_bar(
             view,
@@ -233,7 +354,7 @@ def requests(view: View) -> Section:
             key="by_topic",
             label="label",
             value="requests",
-            title=_("Requests by topic (a request can have several)"),
+            title=view.titled(_("Requests by topic (a request can have several)"), made_up),
             colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
             label_title=_("Topic"),
             value_title=_("Requests"),
@@ -244,7 +365,7 @@ def requests(view: View) -> Section:
             key="by_status",
             label="label",
             value="requests",
-            title=_("Requests by status"),
+            title=view.titled(_("Requests by status"), field("status")),
             colours="#56B4E9",
             label_title=_("Status"),
             value_title=_("Requests"),
@@ -255,7 +376,7 @@ def requests(view: View) -> Section:
             key="by_typology",
             label="label",
             value="requests",
-            title=_("Requests by type of assistance"),
+            title=view.titled(_("Requests by type of assistance"), field("typology")),
             colours="#009E73",
             label_title=_("Type of assistance"),
             value_title=_("Requests"),
@@ -271,11 +392,10 @@ def requests(view: View) -> Section:
             Headline("mean_days", _("Average days to complete"), view.number(summary.mean)),
         ]
         bins = metrics.completion_bins(times)
-        title = _("Days from received to completed")
+        title = view.titled(_("Days from received to completed"), field("completed_on"))
         section.charts.append(
-            Chart(
+            _chart(
                 "completion",
-                title,
                 charts.histogram(
                     bins, title=title, value_title=_("Days"), count_title=_("Requests")
                 ),
@@ -297,6 +417,12 @@ def requests(view: View) -> Section:
             ),
         )
     )
+    if made_up:
+        section.notes.append(
+            _("Of the {count} requests counted, {illustrative} are illustrative.").format(
+                count=view.number(len(rows)), illustrative=view.number(made_up)
+            )
+        )
     section.notes.append(_(contract.SDG_SOURCE))
     return section
 
@@ -307,7 +433,9 @@ def countries(view: View) -> Section:
     by_country = tables.countries_for_map(
         metrics.requests_by_country(view.dataset, view.requests), view.filters.regions, view.lang
     )
+    made_up = metrics.illustrative_count(view.requests)
     fig = charts.requests_map(by_country, _, fit=bool(view.filters.regions))
+    fig = charts.retitled(fig, view.titled(fig.layout.title.text, made_up))
     numbers = tables.numbers(
         by_country,
         {
@@ -321,9 +449,21 @@ def countries(view: View) -> Section:
     k = metrics.kpis(view.requests, view.meetings, view.participation)
     section = Section("Countries", _("Countries"))
     section.headlines = [
-        Headline("countries_reached", _("Countries reached"), view.number(k.countries_reached))
+        Headline(
+            "countries_reached",
+            _("Countries reached"),
+            view.number(k.countries_reached),
+            note=only_illustrative(view, k.countries_reached_illustrative),
+        )
     ]
-    section.charts = [Chart("map", fig.layout.title.text or "", fig, numbers, geo=True)]
+    section.charts = [_chart("map", fig, numbers, geo=True)]
+    if made_up:
+        section.notes.append(
+            _(
+                "{illustrative} of the {count} requests on this map are illustrative (not from "
+                "a public source); the switch 'Public sources only' leaves them out."
+            ).format(count=view.number(len(view.requests)), illustrative=view.number(made_up))
+        )
     return section
 
 
@@ -342,6 +482,7 @@ def participants_by_region(view: View) -> Chart:
             count=view.number(by_region["meeting_id"].nunique()),
         )
     regions = [*view.regions, contract.NON_ACP]
+    title = view.titled(title, metrics.illustrative_participants(view.participation))
     fig = charts.stacked_bar(
         shown.assign(series=shown["region"].map(_)),
         category="title",
@@ -356,34 +497,53 @@ def participants_by_region(view: View) -> Chart:
         {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
         translate=_,
     )
-    return Chart("by_region", title, fig, numbers)
+    return Chart("by_region", charts.plain_title(title), fig, numbers)
 
 
 def meetings(view: View) -> Section:
     """The Meetings page: venues and routes, participation by region and stakeholder type."""
     _ = view._
-    venues = metrics.venues(view.meetings)
+    totals = metrics.meeting_totals(
+        view.meetings, view.participation, use_reported=not by_place(view)
+    )
+    made_up = metrics.illustrative_participants(view.participation)
+    venues = metrics.venues(view.meetings, totals)
     links = metrics.meeting_links(view.meetings, view.participation)
-    fig = charts.meetings_map(venues, links, _)
+    title = view.titled(
+        _("Meeting venues and where delegations came from"), int(venues["illustrative"].sum())
+    )
+    fig = charts.meetings_map(venues, links, _, title)
     women = metrics.women_share(view.participation)
-    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    k = metrics.kpis(view.requests, view.meetings, view.participation, by_place=by_place(view))
+    coverage = _("of the {covered} participants whose gender was reported (of {total})").format(
+        covered=view.number(women.covered), total=view.number(women.participants)
+    )
+    if women.illustrative:
+        coverage += " · " + view.of_which(women.illustrative)
     section = Section("Meetings", _("Meetings"))
     section.headlines = [
-        Headline("meetings", _("Meetings"), view.number(k.meetings)),
-        Headline("participants", _("Participants"), view.number(k.participants)),
+        programme_meetings(view, k),
+        Headline(
+            "participants",
+            _("Participants"),
+            participants_value(view, k),
+            participants_help(view),
+            participants_note(view, k),
+        ),
         Headline(
             "women",
             _("Women among participants"),
-            view.percent(women.share),
+            view.percent(women.share) if women.share is not None else _("unknown"),
             _(
-                "Counted only where delegations reported women; {covered} of {total} participants."
-            ).format(covered=view.number(women.covered), total=view.number(women.participants)),
+                "A delegation that reported no women counts as 0; one that did not report its "
+                "gender is left out of the share."
+            ),
+            coverage,
         ),
     ]
     section.charts = [
-        Chart(
+        _chart(
             "map",
-            fig.layout.title.text or "",
             fig,
             tables.numbers(
                 venues,
@@ -392,6 +552,8 @@ def meetings(view: View) -> Section:
                     "country_name": _("Country"),
                     "meetings": _("Meetings"),
                     "participants": _("Participants"),
+                    "illustrative": _("Of which illustrative"),
+                    "unknown": _("Meetings with an unknown total"),
                 },
             ),
             geo=True,
@@ -403,16 +565,156 @@ def meetings(view: View) -> Section:
             key="by_type",
             label="label",
             value="participants",
-            title=_("Participants by stakeholder type"),
+            title=view.titled(_("Participants by stakeholder type"), made_up),
             colours="#CC79A7",
             label_title=_("Stakeholder type"),
             value_title=_("Participants"),
         ),
     ]
+    notes = []
+    if by_place(view):
+        notes.append(_("Bubbles: the delegations from the chosen regions and countries."))
+    else:
+        notes.append(
+            _(
+                "Bubbles: a meeting's published total where there is one, else the sum of its "
+                "delegations."
+            )
+        )
+    if made_up:
+        notes.append(
+            _(
+                "The delegations' lines are illustrative, and so are {count} of the participants "
+                "in the bubbles."
+            ).format(count=view.number(int(venues["illustrative"].sum())))
+        )
+    unknown = int(totals["total"].isna().sum())
+    if unknown:
+        notes.append(
+            view.n(
+                "{count} meeting with an unknown total adds nothing to its bubble.",
+                "{count} meetings with an unknown total add nothing to their bubbles.",
+                unknown,
+            )
+        )
+    section.notes.append(" ".join(notes))
     section.notes.append(
         _("Participation is counted per delegation: no names or other personal data are kept.")
     )
     return section
+
+
+def pipeline(view: View) -> Section:
+    """The Pipeline page: stages as of To (or today), ageing, stages by month, days per stage,
+    and with From and To both set what happened in between (acpeu_data.history)."""
+    _ = view._
+    ds, f, requests = view.dataset, view.filters, view.requests
+    day = f.date_to
+    reference = day or dt.date.today()
+    section = Section("Pipeline", _("Pipeline"))
+    h = history.history(ds)
+    if not ds.has_events:
+        section.notes.append(
+            _(
+                "Stages are estimated: the data has no status history (request_events.csv), so "
+                "each request is taken to have had its status since it was received, and a "
+                "completed request to have been ongoing from receipt to completion."
+            )
+        )
+    elif h.is_estimated:
+        section.notes.append(
+            _(
+                "Stages are estimated for {count} requests that have no rows in the status "
+                "history (request_events.csv)."
+            ).format(count=view.number(int(h.estimated.sum())))
+        )
+    section.text.append(
+        _("Stages as of {day}.").format(day=view.date(day))
+        if day
+        else _("Stages as of today ({day}); set To in the filters for another day.").format(
+            day=view.date(reference)
+        )
+    )
+    by_stage = history.by_stage(requests)
+    aged = history.ages(requests, day)
+    bands = history.age_bands(aged)
+    section.charts = [
+        labelled_bar(
+            view,
+            by_stage,
+            key="by_stage",
+            label="label",
+            value="requests",
+            title=_("Requests by stage"),
+            colours=[contract.STATUS_COLOURS[s] for s in by_stage["status"]],
+            label_title=_("Stage"),
+            value_title=_("Requests"),
+        ),
+        labelled_bar(
+            view,
+            bands,
+            key="age_bands",
+            label="label",
+            value="requests",
+            title=_("Open requests by days since receipt"),
+            colours="#E69F00",
+            label_title=_("Days since receipt"),
+            value_title=_("Requests"),
+        ),
+    ]
+    months = history.stages_by_month(ds, requests, day)
+    if len(months):
+        title = _("Requests in each stage at the end of each month")
+        section.charts.append(
+            Chart(
+                "stages_over_time",
+                title,
+                charts.stages_over_time(months, _, title=title, value_title=_("Requests")),
+                tables.stages_by_month_numbers(months, _),
+            )
+        )
+        section.charts.append(
+            Chart(
+                "moves",
+                _("Moves between stages"),
+                None,
+                tables.moves_for_display(history.moves(ds, requests, day), _),
+            )
+        )
+    times = history.time_in_stage(ds, requests, day)
+    if times["stays"].sum():
+        title = _("Median days in each stage (line: the middle half of the stays)")
+        section.charts.append(
+            Chart(
+                "stage_days",
+                title,
+                charts.stage_days(times, _, title=title, value_title=_("Days")),
+                tables.stage_days_numbers(times, _),
+            )
+        )
+    if f.date_from and f.date_to:
+        counts = history.change_counts(changes_between(view))
+        plural = {
+            "new": _("New requests"),
+            "change": _("Other status changes"),
+            "completed": _("Completions"),
+            "rejected": _("Rejections"),
+            "withdrawn": _("Withdrawals"),
+        }
+        section.headlines = [
+            Headline(kind, plural[kind], view.number(counts[kind])) for kind in history.KINDS
+        ]
+    return section
+
+
+def changes_between(view: View) -> pd.DataFrame:
+    """Return what happened to the filtered requests between From and To (both must be set).
+
+    Requests received before From count too: what happened to them in between.
+    """
+    f = view.filters
+    wider = flt.filter_requests(view.dataset, f.replace(date_from=None))
+    return history.changes_between(view.dataset, wider, f.date_from, f.date_to)
 
 
 # The pages' content by title. A page added to the dashboard adds its builder here to be
@@ -420,6 +722,7 @@ def meetings(view: View) -> Section:
 PAGES: dict[str, Callable[[View], Section]] = {
     "Overview": overview,
     "Requests": requests,
+    "Pipeline": pipeline,
     "Countries": countries,
     "Meetings": meetings,
 }

@@ -5,7 +5,7 @@ import streamlit as st
 from acpeu_data import filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import downloads, show, table
+from ui.widgets import downloads, show, source_column, table
 
 MAP_KEY = "country_map"
 
@@ -29,7 +29,10 @@ st.caption(
     )
 )
 # The map is declared once in acpeu_data/views.py (the reports print the same).
-show(page, page.section().chart("map"), key=MAP_KEY, on_select=_select_clicked_countries)
+section = page.section()
+show(page, section.chart("map"), key=MAP_KEY, on_select=_select_clicked_countries)
+for note in section.notes:
+    st.caption(note)
 
 if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
@@ -47,13 +50,37 @@ if len(page.filters.countries) == 1:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
+        mine_made_up = metrics.illustrative_count(profile.requests)
+        if mine_made_up:
+            st.caption(
+                _("{illustrative} of these {count} requests are illustrative.").format(
+                    illustrative=page.number(mine_made_up),
+                    count=page.number(len(profile.requests)),
+                )
+            )
         table(
             page,
             page.once_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
+            column_config={
+                "request_id": st.column_config.TextColumn(_("Request")),
+                "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
+                "requester": st.column_config.TextColumn(_("Requester")),
+                "requester_type": st.column_config.TextColumn(_("Requester type")),
+                "region": st.column_config.TextColumn(_("Region")),
+                "countries": st.column_config.TextColumn(_("Countries")),
+                "topics": st.column_config.TextColumn(_("Topics")),
+                "typology": st.column_config.TextColumn(_("Typology")),
+                "status": st.column_config.TextColumn(_("Status")),
+                "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
+                "title": st.column_config.TextColumn(_("Title"), width="medium"),
+                "source": source_column(page),
+                "illustrative_fields": st.column_config.TextColumn(_("Illustrative fields")),
+                "note": st.column_config.TextColumn(_("Note")),
+            },
         )
-        st.subheader(_("Topics"), anchor=False)
+        st.subheader(page.labelled(_("Topics"), mine_made_up), anchor=False)
         table(
             page,
             tables.numbers(profile.topics, {"label": _("Topic"), "requests": _("Requests")}, _),
@@ -62,15 +89,39 @@ if len(page.filters.countries) == 1:
         st.subheader(_("Meetings its delegations attended"), anchor=False)
         if profile.meetings.empty:
             st.info(
-                _("No delegation from {country} in the meetings that match.").format(country=name)
+                _(
+                    "No delegation from {country} is recorded for the meetings that match. "
+                    "Delegations are known only where a breakdown exists, so this does not "
+                    "mean that none attended."
+                ).format(country=name)
             )
         else:
+            delegates_made_up = int(profile.meetings["illustrative"].sum())
+            if delegates_made_up:
+                st.caption(
+                    _(
+                        "{illustrative} of these {count} delegates are in illustrative "
+                        "participation rows: no breakdown by delegation was published."
+                    ).format(
+                        illustrative=page.number(delegates_made_up),
+                        count=page.number(int(profile.meetings["participants"].sum())),
+                    )
+                )
             table(
                 page,
                 tables.numbers(
-                    profile.meetings,
-                    {"title": _("Meeting"), "city": _("City"), "participants": _("Participants")},
+                    profile.meetings.assign(source=tables.source_cells(profile.meetings, _)),
+                    {
+                        "title": _("Meeting"),
+                        "participants": _("Delegates"),
+                        "source": "source",
+                        "city": _("City"),
+                    },
                 ),
+                column_config={
+                    _("Meeting"): st.column_config.TextColumn(width="medium"),
+                    "source": source_column(page),
+                },
             )
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from acpeu_data import contract, i18n, tables, templates
+from acpeu_data import contract, export, i18n, tables, templates
 from ui import data as ui_data
 from ui import memo
 from ui import page as ui_page
@@ -132,6 +132,51 @@ st.dataframe(
     width="stretch",
 )
 
+if any(ds.illustrative.values()):
+    st.header(_("Which records are illustrative"), anchor=tables.illustrative_anchor(_))
+    st.write(
+        _(
+            "These records are made up (their source is 'illustrative'), so that the dashboard "
+            "has something realistic to show between the published figures. They are not facts "
+            "about any country or organisation. The switch 'Public sources only' in the sidebar "
+            "leaves them out of every page."
+        )
+    )
+    tables_with = [t for t in ("requests", "meetings", "participation") if ds.illustrative.get(t)]
+    tabs = st.tabs(
+        [
+            _("{table}: {count}").format(table=t, count=page.number(ds.illustrative[t]))
+            for t in tables_with
+        ]
+    )
+    for tab, name in zip(tabs, tables_with, strict=True):
+        with tab:
+            rows = memo.for_data(
+                ds,
+                ("illustrative rows", name),
+                lambda name=name: tables.illustrative_rows(ds, name),
+            )
+            table(page, rows)
+            st.download_button(
+                _("Download these records (CSV)"),
+                data=lambda rows=rows, name=name: export.table_to_csv(rows, name),
+                file_name=f"{name}-illustrative.csv",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"illustrative_{name}_csv",
+            )
+    partly = memo.for_data(ds, "partly illustrative", lambda: tables.partly_illustrative(ds))
+    if len(partly):
+        st.subheader(_("Sourced requests with illustrative fields"), anchor=False)
+        st.write(
+            _(
+                "These requests are real (from a public source), but some of their columns "
+                "are estimated or illustrative, as their note says."
+            )
+        )
+        table(page, partly)
+
 if ds.warnings:
     st.header(_("Warnings (the data is used, but have a look)"), anchor=False)
     show_problems(ds.warnings, "warnings", warnings=True)
@@ -142,6 +187,12 @@ st.write(
         "Upload the five tables as CSV files, or one Excel workbook with a sheet per table, "
         "in the format of the data contract. They are used in this browser session only and "
         "never saved on the server. Start from a template:"
+    )
+)
+st.caption(
+    _(
+        "A sixth table is optional: request_events.csv, the history of each request's status "
+        "(without it, stages are estimated from the requests)."
     )
 )
 left, right, _rest = st.columns([1, 1, 2])

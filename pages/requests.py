@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from acpeu_data import contract, tables
+from acpeu_data import tables
 from ui import page as ui_page
-from ui.widgets import downloads, show, table
+from ui.widgets import downloads, show, source_column, table
 
 page = ui_page.setup("Requests")
 _ = page._
@@ -25,7 +25,12 @@ table(
         "status": st.column_config.TextColumn(_("Status")),
         "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn(_("Title"), width="large"),
-        "source": st.column_config.TextColumn(_("Source")),
+        "source": source_column(page),
+        "illustrative_fields": st.column_config.TextColumn(
+            _("Illustrative fields"),
+            help=_("Columns of a sourced request that are still illustrative or estimated."),
+        ),
+        "note": st.column_config.TextColumn(_("Note"), width="large"),
     },
 )
 downloads(page, "requests", requests, key="requests")
@@ -40,6 +45,15 @@ with right:
     show(page, section.chart("by_typology"))
     show(page, section.chart("by_region"))
 
+if page.filters.date_to and not page.dataset.has_events:
+    st.caption(
+        _(
+            "Statuses on {day} are estimated: the data has no status history "
+            "(request_events.csv), so a completed request counts as ongoing until its "
+            "completion and any other request has its status from its receipt on."
+        ).format(day=page.date(page.filters.date_to))
+    )
+
 st.header(_("Time from request to completion"), anchor=False)
 completion = section.chart("completion")
 if completion is not None:
@@ -50,7 +64,9 @@ if completion is not None:
     show(page, completion)
 else:
     st.info(_("No completed request matches the filter."))
+section.notes = [n for n in section.notes if n != _("No completed request matches the filter.")]
 
 st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
 show(page, section.chart("sdg"))
-st.caption(_(contract.SDG_SOURCE))
+for note in section.notes:
+    st.caption(note)

@@ -37,9 +37,11 @@ def test_csv_escapes_formulas_and_keeps_numbers(risky):
 
 
 def test_csv_columns_in_contract_order_with_extras_after(risky):
+    header, records = risky.rows("requests.csv")
+    risky.write_rows("requests.csv", ["remark", *header], [["odd", *r] for r in records])
     ds = ad.load(risky.path)
     header = export.table_to_csv(ds.requests, "requests").decode("utf-8-sig").splitlines()[0]
-    assert header.split(",") == contract.REQUESTS.column_names + ["note"]
+    assert header.split(",") == contract.REQUESTS.column_names + ["remark"]
     assert "topic_visas" not in header and "beneficiaries" not in header
 
 
@@ -59,7 +61,12 @@ def test_hxl_row_is_written_under_the_header(risky):
     lines = export.table_to_csv(ds.requests, "requests", hxl=True).decode("utf-8-sig").splitlines()
     tags = lines[1].split(",")
     assert tags[:2] == ["#activity+id", "#date+received"]
-    assert tags[-1] == ""  # the extra column has no tag
+    assert tags[-1] == "#meta+illustrative"  # illustrative_fields: the last contract column
+    header, records = risky.rows("requests.csv")
+    risky.write_rows("requests.csv", [*header, "remark"], [[*r, "odd"] for r in records])
+    again = ad.load(risky.path)
+    lines = export.table_to_csv(again.requests, "requests", hxl=True).decode("utf-8-sig")
+    assert lines.splitlines()[1].split(",")[-1] == ""  # an extra column has no tag
 
 
 def test_xlsx_writes_text_as_text_and_round_trips(risky):

@@ -286,3 +286,75 @@ def test_describe():
         "Trinidad and Tobago",
         "Ongoing",
     ]
+
+
+# --- the provenance switch: source=public --------------------------------------------------
+
+
+def provenance_dataset():
+    """R1 from a web page, R2 illustrative, R3 with no source; M1 sourced, M2 illustrative;
+    delegations: M1 JAM from a web page, M1 FJI illustrative, M2 JAM illustrative."""
+    from builders import _country, _delegation, _meeting, _request, make_dataset
+
+    url = "https://example.org/release"
+    requests = [
+        {**_request("R1", "2016-01-05", "government", "JAM", "", "visas", "", "received"),
+         "source": url},
+        {**_request("R2", "2016-02-05", "government", "FJI", "", "visas", "", "received"),
+         "source": "illustrative"},
+        _request("R3", "2016-03-05", "government", "FJI", "", "visas", "", "received"),
+    ]  # fmt: skip
+    meetings = [
+        {**_meeting("M1", "visas", "Kingston", "JAM", "2016-05-01", "2016-05-02"), "source": url},
+        {**_meeting("M2", "visas", "Suva", "FJI", "2016-06-01", "2016-06-02"),
+         "source": "illustrative"},
+    ]  # fmt: skip
+    participation = [
+        {**_delegation("M1", "acp_government", "JAM", 3), "source": url},
+        {**_delegation("M1", "acp_government", "FJI", 2), "source": "illustrative"},
+        {**_delegation("M2", "acp_government", "JAM", 4), "source": "illustrative"},
+    ]
+    ds = make_dataset(
+        countries=[_country("JAM", "Jamaica", "Caribbean"), _country("FJI", "Fiji", "Pacific")],
+        requests=requests,
+        meetings=meetings,
+        participation=participation,
+    )
+    ds.illustrative = {"requests": 1, "meetings": 1, "participation": 2}
+    return ds
+
+
+def test_public_sources_only_keeps_records_whose_source_is_a_url():
+    ds = provenance_dataset()
+    f = Filters(source="public")
+    assert f.public_only and not f.is_empty
+    assert ids(filter_requests(ds, f)) == ["R1"]  # illustrative and unsourced are left out
+    assert ids(filter_meetings(ds, f), "meeting_id") == ["M1"]
+    kept = filter_participation(ds, f)
+    assert list(zip(kept["meeting_id"], kept["country_iso3"], strict=True)) == [("M1", "JAM")]
+    # A place matches through public delegations only: Fiji came to M1 in an illustrative row.
+    fiji = f.replace(countries=("FJI",))
+    assert ids(filter_meetings(ds, fiji), "meeting_id") == []
+    assert ids(filter_meetings(ds, Filters(countries=("FJI",))), "meeting_id") == ["M1", "M2"]
+
+
+def test_source_public_round_trips_through_the_link():
+    ds = provenance_dataset()
+    f = Filters(regions=("Caribbean",), source="public")
+    assert f.to_query() == {"region": ["Caribbean"], "source": ["public"]}
+    assert Filters.from_query(f.to_query(), ds) == (f, [])
+    assert "public-sources" in f.slug()
+    assert describe_parts(f, ds)[-1] == "Public sources only"
+
+
+def test_a_wrong_source_in_the_link_is_dropped_with_a_notice():
+    f, notices = Filters.from_query({"source": "secret"}, provenance_dataset())
+    assert f.source is None
+    assert [n.params["value"] for n in notices] == ["secret"]
+
+
+def test_source_public_is_ignored_for_data_with_no_illustrative_record():
+    # The switch is offered only when there is something to switch off; a user's own data
+    # with no illustrative record shows every record whatever the link says.
+    f, notices = Filters.from_query({"source": "public"}, DS)
+    assert f == Filters() and notices == []

@@ -30,7 +30,7 @@ PAGES = [
             "Regional organisations",
             "Trafficking or smuggling",
             "Countries reached",
-            "Meetings",
+            "Programme meetings",
             "Participants",
         ],
     ),

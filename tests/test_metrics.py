@@ -318,6 +318,6 @@ def test_prepare_changes_no_figure():
         a, b = filter_requests(plain, f), filter_requests(prepared, f)
         assert a.equals(b)
         assert metrics.requests_by_status(a).equals(metrics.requests_by_status(b))
-        assert metrics.kpis(a, a.iloc[:0], plain.participation.iloc[:0]) == metrics.kpis(
-            b, b.iloc[:0], prepared.participation.iloc[:0]
-        )
+        assert metrics.kpis(
+            a, plain.meetings.iloc[:0], plain.participation.iloc[:0]
+        ) == metrics.kpis(b, prepared.meetings.iloc[:0], prepared.participation.iloc[:0])

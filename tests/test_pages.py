@@ -16,7 +16,13 @@ from acpeu_data import filters as flt
 from acpeu_data import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/requests.py", "pages/countries.py", "pages/meetings.py", "pages/data.py"]
+PAGES = [
+    "pages/requests.py",
+    "pages/pipeline.py",
+    "pages/countries.py",
+    "pages/meetings.py",
+    "pages/data.py",
+]
 TIMEOUT = 60
 
 
@@ -68,12 +74,17 @@ def test_overview_shows_every_headline_figure_from_the_data():
         "Regional organisations",
         "Trafficking or smuggling",
         "Countries reached",
-        "Meetings",
+        "Programme meetings",
         "Participants",
     ]
     kpis = expected_kpis(ad.Filters())
     assert values["Requests"] == str(kpis.requests)
-    assert values["Meetings"] == str(kpis.meetings)
+    assert values["Programme meetings"] == str(kpis.meetings)
+    # What is illustrative is said under the figure that counts it.
+    deltas = {m.label: m.proto.delta for m in app.metric}
+    assert deltas["Requests"] == f"of which {kpis.requests_illustrative} illustrative"
+    assert f"of which {kpis.participants_illustrative} illustrative" in deltas["Participants"]
+    assert deltas["Programme meetings"] == f"plus {kpis.related_events} related events"
 
 
 def test_overview_as_of_the_seed_date_reads_like_the_seed():
@@ -184,3 +195,83 @@ def test_meetings_page_maps_every_venue():
     assert array_length(venues[0]["lat"]) == len(meetings.drop_duplicates(["city", "lat", "lon"]))
     # customdata per venue: name, meetings held there, participants
     assert sum(int(row[1]) for row in venues[0]["customdata"]) == len(meetings)
+
+
+# --- the provenance switch ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [None, *PAGES])
+def test_public_sources_switch_on_every_page(page):
+    app = run_app({"source": ["public"]}, page=page)
+    assert app.toggle(key="w_source").value is True
+    assert app.query_params.get("source") in (["public"], "public")
+    captions = " ".join(c.value for c in app.caption)
+    assert "Public sources only" in captions
+    app.toggle(key="w_source").set_value(False).run()
+    assert "source" not in app.query_params
+
+
+def test_public_sources_only_overview_shows_the_published_facts():
+    app = run_app({"source": ["public"]})
+    values = metric_values(app)
+    kpis = expected_kpis(ad.Filters(source="public"))
+    assert values["Requests"] == str(kpis.requests) == "15"
+    assert values["Programme meetings"] == "7"
+    assert values["Participants"] == f"more than {kpis.participants}"
+    deltas = {m.label: m.proto.delta for m in app.metric}
+    assert "illustrative" not in " ".join(deltas.values())
+    assert "3 meetings' totals unknown" in deltas["Participants"]
+    summary = " ".join(m.value for m in app.markdown)
+    assert "4 programme meetings brought together more than 290 participants." in summary
+    assert "2 related events" in summary
+
+
+def test_public_sources_only_meetings_table_shows_no_illustrative_number():
+    app = run_app({"source": ["public"]}, page="pages/meetings.py")
+    shown = app.dataframe[1].value  # after the map's numbers
+    assert len(shown) == 9
+    by_title = dict(zip(shown["title"], shown["participants"], strict=True))
+    assert by_title["ACP-EU Migration Action closing event"] == "more than 90"
+    assert by_title["Peer-to-peer exchange meeting on remittances"] == "unknown"
+    assert shown["delegations"].isna().all()  # the illustrative breakdowns are left out
+    assert shown["source"].str.startswith("https://").all()
+
+
+def test_meetings_table_flags_illustrative_breakdowns_and_unknown_totals():
+    app = run_app(page="pages/meetings.py")
+    shown = app.dataframe[1].value.set_index("title")
+    assert shown.loc["Peer-to-peer exchange meeting on remittances", "participants"] == (
+        "62 (illustrative)"
+    )
+    assert shown.loc["ACP-EU Dialogue seminar on remittances", "participants"] == "unknown"
+    assert shown.loc["ACP-EU Dialogue seminar on remittances", "kind"] == "Related event"
+    georgetown = (
+        "Peer-to-peer exchange meeting on trafficking in human beings and smuggling of migrants"
+    )
+    assert shown.loc[georgetown, "participants"] == "70"
+    assert shown.loc[georgetown, "delegations_source"] == "Illustrative"
+
+
+def test_requests_table_has_the_source_and_the_note():
+    app = run_app(page="pages/requests.py")
+    shown = app.dataframe[0].value
+    # An illustrative record links to the Data page's list of them, shown as "Illustrative".
+    assert set(shown["source"]) >= {"data#Illustrative"}
+    real = shown[shown["source"] != "data#Illustrative"]
+    assert len(real) == 15 and real["source"].str.startswith("https://").all()
+    assert real["note"].str.len().gt(0).all()
+
+
+def test_the_switch_is_not_offered_for_data_without_illustrative_records(tmp_path, monkeypatch):
+    import shutil
+
+    for file in (ROOT / "data").glob("*.csv"):
+        shutil.copy(file, tmp_path / file.name)
+    for name in ("requests.csv", "participation.csv"):
+        path = tmp_path / name
+        text = path.read_text(encoding="utf-8").replace(",illustrative", ",")
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ACPEU_DATA_DIR", str(tmp_path))
+    app = run_app({"source": ["public"]})
+    assert not [t for t in app.toggle if t.key == "w_source"]
+    assert metric_values(app)["Requests"] == "71"

@@ -20,6 +20,7 @@ DATA = ROOT / "data"
 RELEASE_2015 = dt.date(2015, 7, 15)
 NAIROBI_2016 = dt.date(2016, 10, 17)
 SEED_2017 = dt.date(2017, 3, 21)
+GEORGETOWN_2017_END = dt.date(2017, 3, 23)
 PROGRAMME_CLOSE = dt.date(2019, 8, 31)
 
 
@@ -93,11 +94,77 @@ def test_58_requests_from_44_governments_and_5_organisations_in_march_2017(
     assert kpis.trafficking_or_smuggling_share == pytest.approx(19 / 58)
 
 
+def test_2_programme_meetings_by_the_end_of_the_georgetown_meeting(ds: ad.Dataset) -> None:
+    # IOM called Georgetown (March 2017) the programme's second peer-to-peer meeting; the
+    # ACP-EU Dialogue seminar of July 2016 is a related event, counted apart.
+    f = ad.Filters(date_to=GEORGETOWN_2017_END)
+    meetings = filters.filter_meetings(ds, f)
+    kpis = kpis_as_of(ds, GEORGETOWN_2017_END)
+    assert kpis.meetings == 2
+    assert kpis.related_events == 1
+    programme = meetings[metrics.is_programme_meeting(meetings)]
+    assert sorted(programme["city"]) == ["Georgetown", "Nairobi"]
+
+
+def test_the_guyana_e_visa_request_was_made_in_june_2015(ds: ad.Dataset) -> None:
+    request = ds.requests.set_index("request_id").loc["ACPEU-2015-004"]
+    assert (request["requester"], request["topics"]) == ("GUY", ["visas"])
+    assert request["received_on"].month == 6 and request["received_on"].year == 2015
+    assert "June 2015" in request["note"]
+
+
+def test_the_2018_dialogue_seminar_was_co_organised_by_the_action(ds: ad.Dataset) -> None:
+    seminar = ds.meetings.set_index("meeting_id").loc["DIALOGUE-2018-BRUSSELS"]
+    assert seminar["kind"] == "other"  # a related event, not a programme meeting
+    assert "co-organised" in seminar["note"]
+    assert "not an Action meeting" not in seminar["note"]
+
+
+def test_public_sources_only_keeps_the_15_requests_and_the_9_meetings(ds: ad.Dataset) -> None:
+    f = ad.Filters(source="public")
+    requests = filters.filter_requests(ds, f)
+    meetings = filters.filter_meetings(ds, f)
+    participation = filters.filter_participation(ds, f)
+    assert len(requests) == 15 and requests["source"].map(is_url).all()
+    assert len(meetings) == 9
+    assert participation.empty  # no breakdown by delegation was ever published
+    kpis = metrics.kpis(requests, meetings, participation)
+    assert (kpis.meetings, kpis.related_events) == (7, 2)
+    # Only the published totals: 70 + 80 + over 50 + over 90; three programme meetings unknown.
+    assert kpis.participants == 290 and kpis.participants_more_than
+    assert kpis.meetings_unknown_total == 3
+    assert kpis.participants_illustrative == 0
+
+
 def test_71_requests_of_which_10_rejected_at_the_close(ds: ad.Dataset) -> None:
     requests = requests_as_of(ds, PROGRAMME_CLOSE)
     assert kpis_as_of(ds, PROGRAMME_CLOSE).requests == 71
     assert len(ds.requests) == 71
     assert (requests["status"] == "rejected").sum() == 10
+
+
+def test_the_illustrative_history_agrees_with_the_requests_and_the_close(ds: ad.Dataset) -> None:
+    assert ds.has_events and not [w for w in ds.warnings if "request_events" in w.file]
+    events = ds.request_events
+    assert set(events["request_id"]) == set(ds.requests["request_id"])
+    assert events["note"].str.endswith("(illustrative)").all()
+    assert events["changed_on"].max() <= pd.Timestamp(PROGRAMME_CLOSE)
+    # At the close, the status of every request's last change is its status in requests.csv.
+    closed = requests_as_of(ds, PROGRAMME_CLOSE)["status"].value_counts().to_dict()
+    assert closed == {"completed": 59, "rejected": 10, "withdrawn": 2}
+    # Nothing was closed on the day it arrived, so at each checkpoint some are open.
+    for day in (RELEASE_2015, NAIROBI_2016, SEED_2017):
+        assert requests_as_of(ds, day)["status"].isin(contract.OPEN_STATUSES).any()
+
+
+def test_the_guyana_e_visa_report_counts_as_completed_from_8_march_2017(ds: ad.Dataset) -> None:
+    def guyana_visas(day: dt.date) -> pd.Series:
+        requests = requests_as_of(ds, day)
+        return requests[(requests["requester"] == "GUY") & requests["topic_visas"]].iloc[0]
+
+    assert guyana_visas(SEED_2017)["status"] == "completed"
+    before = guyana_visas(dt.date(2017, 3, 7))
+    assert before["status"] == "ongoing" and pd.isna(before["completed_on"])
 
 
 def test_trafficking_and_smuggling_only_after_mid_2015_and_most_requested_at_the_end(
@@ -143,6 +210,20 @@ def test_meetings_on_their_published_dates(
     assert (meeting["start_date"], meeting["end_date"]) == (pd.Timestamp(start), pd.Timestamp(end))
 
 
+def test_published_totals_belong_to_the_meetings(ds: ad.Dataset) -> None:
+    meetings = ds.meetings.set_index("meeting_id")
+    reported = meetings["reported_participants"].dropna().to_dict()
+    assert reported == {
+        "P2P-2017-GEORGETOWN": 70,
+        "RTM-2019-ACCRA": 80,
+        "RTM-2019-GEORGETOWN": 50,
+        "CLOSING-2019-BRUSSELS": 90,
+    }
+    qualifier = meetings["reported_qualifier"]
+    assert qualifier["RTM-2019-GEORGETOWN"] == qualifier["CLOSING-2019-BRUSSELS"] == "more_than"
+    assert qualifier["P2P-2017-GEORGETOWN"] == qualifier["RTM-2019-ACCRA"] == "exactly"
+
+
 def test_meeting_participants_match_the_published_totals(ds: ad.Dataset) -> None:
     participants = ds.meetings.set_index("meeting_id")["participants"]
     assert participants["P2P-2017-GEORGETOWN"] == 70
@@ -158,6 +239,10 @@ def test_women_never_outnumber_participants(ds: ad.Dataset) -> None:
     known = ds.participation.dropna(subset=["women"])
     assert len(known) > 0
     assert (known["women"] <= known["participants"]).all()
+    # Delegations with no women are 0, not blank: the share is not over chosen delegations.
+    assert (known["women"] == 0).any()
+    blank = ds.participation[ds.participation["women"].isna()]
+    assert set(blank["meeting_id"]).isdisjoint(known["meeting_id"])
 
 
 def test_every_record_is_either_sourced_or_illustrative(ds: ad.Dataset) -> None:

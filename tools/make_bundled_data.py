@@ -29,6 +29,11 @@ IOM_2015 = (
 )
 IOM_2015_FR = "https://iom.int/fr/news/le-programme-acp-ue-selargit-pour-inclure-la-traite-et-le-trafic-de-personnes"
 EEAS_GUYANA = "https://eeas.europa.eu/delegations/guyana/22334/node/22334_th"
+# A Government of Guyana statement (Department of Citizenship, March 2017), republished: the
+# e-visa request was made to the programme in June 2015.
+GUYANA_STATEMENT = "https://guyana.hoop.la/topic/552438224620783916"
+# The Action's own page on the June 2018 Dialogue seminar, which it co-organised.
+ACTION_SEMINAR_2018 = "https://acpeumigrationaction.iom.int/technical-seminar-trafficking-human-beings-women-and-girls"
 GUYANA_BASELINE = "https://vdocument.in/baseline-assessment-report-acp-eu-migration-action-a-sites-a-default-a-.html"
 
 # --- Regional organisations -------------------------------------------------------------
@@ -63,7 +68,9 @@ REGIONAL_ORGANISATIONS = [
 # --- The 15 requests of 2015 (IOM release) -------------------------------------------------
 # (received_on, requester, topics, typology, status, completed_on, programme_code, title)
 # Only the year is published ("since March 2015"); the days are estimates in the order of
-# the programme codes where one is known (BA/013/2015 is the thirteenth).
+# the programme codes where one is known (BA/013/2015 is the thirteenth). Guyana's e-visa
+# request was made in June 2015 (GUYANA_STATEMENT): it keeps the id it had when it was
+# placed fourth (FIXED_IDS), so that links to it still work.
 REAL_NOTE = (
     "Request published by IOM (2015). Received date estimated within March-June 2015; "
     "typology, status and completion date illustrative."
@@ -75,7 +82,7 @@ REAL_REQUESTS = [
      "Visas technical assistance for COMESA"),
     ("2015-03-30", "BFA", "readmission", "institutional_legislation", "completed", None, "",
      "Readmission technical assistance for Burkina Faso"),
-    ("2015-04-08", "GUY", "visas", "policy_analysis", "completed", "2017-03-08", "",
+    ("2015-06-04", "GUY", "visas", "policy_analysis", "completed", "2017-03-08", "",
      "Policy recommendations to modernise the visa regime and introduce an e-visa"),
     ("2015-04-14", "SOM", "remittances", "studies_research", "completed", None, "",
      "Remittances technical assistance for Somalia"),
@@ -100,15 +107,25 @@ REAL_REQUESTS = [
     ("2015-06-23", "MDG", "remittances", "studies_research", "completed", None, "",
      "Remittances technical assistance for Madagascar"),
 ]  # fmt: skip
+FIXED_IDS = {"GUY visas": "ACPEU-2015-004"}
+# Columns of a real request that are estimates or illustrative (`illustrative_fields`): every
+# day of receipt is an estimate within the published month or period; only Guyana's e-visa
+# request has a published outcome, and only its remittances study a published typology.
+ILLUSTRATIVE_FIELDS = {
+    "GUY visas": "received_on",
+    "GUY remittances": "received_on;status;completed_on",
+}
+REAL_ILLUSTRATIVE_FIELDS = "received_on;typology;status;completed_on"
 # Assistance cannot have ended before work on it was documented (baseline assessment date).
 WORK_STARTED = {"GUY remittances": dt.date(2016, 1, 13)}
 # Notes and further sources for the two Guyana requests, whose details were published.
 REAL_DETAILS = {
     "GUY visas": (
-        "Received in 2015 (day estimated). Report on visa and e-visa handed to the Minister of "
-        "Citizenship on 8 March 2017 (EEAS); typology from its 'policy recommendations and "
-        "guidelines'.",
-        f"{EEAS_GUYANA} ; https://caribbeantrakker.com/guyana-to-get-assistance-for-e-visa-system ; "
+        "Requested in June 2015 (Government of Guyana statement; day estimated). Report on visa "
+        "and e-visa handed to the Minister of Citizenship on 8 March 2017 (EEAS); typology from "
+        "its 'policy recommendations and guidelines'.",
+        f"{EEAS_GUYANA} ; {GUYANA_STATEMENT} ; "
+        "https://caribbeantrakker.com/guyana-to-get-assistance-for-e-visa-system ; "
         f"{IOM_2015_FR}",
     ),
     "GUY remittances": (
@@ -246,8 +263,8 @@ PERIODS = [
 
 REQUEST_COLUMNS = [
     "request_id", "received_on", "requester_type", "requester", "countries", "topics",
-    "typology", "status", "completed_on", "title", "source", "programme_code", "note",
-    "other_sources",
+    "typology", "status", "completed_on", "title", "source", "note", "illustrative_fields",
+    "programme_code", "other_sources",
 ]  # fmt: skip
 
 
@@ -274,7 +291,10 @@ def real_requests() -> list[dict]:
              "completed_on": dt.date.fromisoformat(completed) if completed else None,
              "countries": "", "title": title, "source": IOM_2015, "programme_code": code,
              "note": note, "other_sources": others,
-             "work_started": WORK_STARTED.get(f"{who} {topics}")}
+             "work_started": WORK_STARTED.get(f"{who} {topics}"),
+             "request_id": FIXED_IDS.get(f"{who} {topics}"),
+             "illustrative_fields": ILLUSTRATIVE_FIELDS.get(f"{who} {topics}",
+                                                            REAL_ILLUSTRATIVE_FIELDS)}
         )  # fmt: skip
     return rows
 
@@ -316,11 +336,16 @@ def complete(rows: list[dict], rng: random.Random) -> None:
 def numbered(rows: list[dict]) -> list[dict]:
     """Return the rows in order of receipt with ids ACPEU-<year>-<number within the year>."""
     rows = sorted(rows, key=lambda r: r["received_on"])
+    taken = {row["request_id"] for row in rows if row.get("request_id")}
     per_year: dict[int, int] = {}
     for row in rows:
-        year = row["received_on"].year
-        per_year[year] = per_year.get(year, 0) + 1
-        row["request_id"] = f"ACPEU-{year}-{per_year[year]:03d}"
+        if not row.get("request_id"):
+            year = row["received_on"].year
+            while True:  # the next number of the year that no fixed id holds
+                per_year[year] = per_year.get(year, 0) + 1
+                row["request_id"] = f"ACPEU-{year}-{per_year[year]:03d}"
+                if row["request_id"] not in taken:
+                    break
         row["requester_type"] = requester_type(row["requester"])
     return rows
 
@@ -341,60 +366,75 @@ MEETINGS = [
      "city": "Nairobi", "country_iso3": "KEN", "lat": -1.29, "lon": 36.82,
      "start_date": "2016-10-17", "end_date": "2016-10-19",
      "source": "https://slideplayer.com./slide/13208206",
-     "note": "The programme's first peer-to-peer meeting (IOM). Participant total not published."},
+     "note": "The programme's first peer-to-peer meeting (IOM). Participant total not published: "
+             "the breakdown by delegation is illustrative."},
     {"meeting_id": "P2P-2017-GEORGETOWN", "kind": "peer_to_peer", "topics": "trafficking;smuggling",
      "title": "Peer-to-peer exchange meeting on trafficking in human beings and smuggling of migrants",
      "city": "Georgetown", "country_iso3": "GUY", "lat": 6.80, "lon": -58.16,
      "start_date": "2017-03-21", "end_date": "2017-03-23",
      "source": "https://iom.int/news/acp-eu-migration-programme-meets-counter-human-trafficking-migrant-smuggling",
-     "note": "70 delegates and experts (IOM). End date from 'three-day' starting 21/03."},
+     "reported_participants": 70, "reported_qualifier": "exactly",
+     "note": "70 delegates and experts (IOM); the breakdown by delegation is illustrative. "
+             "End date from 'three-day' starting 21/03."},
     {"meeting_id": "P2P-2018-LUSAKA", "kind": "peer_to_peer", "topics": "visas",
      "title": "Peer-to-peer exchange meeting on visas",
      "city": "Lusaka", "country_iso3": "ZMB", "lat": -15.42, "lon": 28.28,
      "start_date": "2018-05-22", "end_date": "2018-05-24",
      "source": "https://acpeumigrationaction.iom.int/peer-peer-exchange-meeting-visas",
-     "note": "Co-hosted by the Government of Zambia and COMESA. Participant total not published."},
+     "note": "Co-hosted by the Government of Zambia and COMESA. Participant total not published: "
+             "the breakdown by delegation is illustrative."},
     {"meeting_id": "RTM-2019-ACCRA", "kind": "regional_thematic", "topics": "remittances",
      "title": "Regional thematic meeting on remittances in Sub-Saharan Africa",
      "city": "Accra", "country_iso3": "GHA", "lat": 5.60, "lon": -0.19,
      "start_date": "2019-02-19", "end_date": "2019-02-21",
      "source": "https://www.ghanabusinessnews.com/2019/02/19/harnessing-the-flow-of-remittances-key-to-development-iom/",
-     "note": "80 participants. Start: a speech 'on Tuesday' in an article of 19/02/2019; end date from 'three-day'."},
+     "reported_participants": 80, "reported_qualifier": "exactly",
+     "note": "80 participants; the breakdown by delegation is illustrative. Start: a speech "
+             "'on Tuesday' in an article of 19/02/2019; end date from 'three-day'."},
     {"meeting_id": "RTM-2019-GEORGETOWN", "kind": "regional_thematic", "topics": "trafficking;smuggling",
      "title": "Regional thematic meeting on trafficking in human beings and smuggling of migrants in the Caribbean",
      "city": "Georgetown", "country_iso3": "GUY", "lat": 6.80, "lon": -58.16,
      "start_date": "2019-03-12", "end_date": "2019-03-14",
      "source": "https://www.iom.int/news/acp-eu-cmc-iom-tackle-human-trafficking-and-migrant-smuggling-caribbean",
-     "note": "Over 50 participants (54 here). With the CMC Counter-Trafficking Network. Start date from 'three days' ending 14/03."},
+     "reported_participants": 50, "reported_qualifier": "more_than",
+     "note": "Over 50 participants; the breakdown by delegation (54) is illustrative. With the "
+             "CMC Counter-Trafficking Network. Start date from 'three days' ending 14/03."},
     {"meeting_id": "RTM-2019-PORTVILA", "kind": "regional_thematic", "topics": "visas",
      "title": "Regional thematic meeting on visas, mobility and cooperation in the Pacific",
      "city": "Port Vila", "country_iso3": "VUT", "lat": -17.73, "lon": 168.32,
      "start_date": "2019-04-03", "end_date": "2019-04-05",
      "source": "https://iom.int/news/acp-eu-iom-focus-visas-mobility-and-cooperation-pacific",
-     "note": "The source says 'three-day' and '(3-4/04)'; the end date follows 'three-day'. Participant total not published."},
+     "note": "The source says 'three-day' and '(3-4/04)'; the end date follows 'three-day'. "
+             "Participant total not published: the breakdown by delegation is illustrative."},
     {"meeting_id": "CLOSING-2019-BRUSSELS", "kind": "closing_event",
      "topics": "visas;remittances;trafficking;smuggling",
      "title": "ACP-EU Migration Action closing event",
      "city": "Brussels", "country_iso3": "BEL", "lat": 50.85, "lon": 4.35,
      "start_date": "2019-07-11", "end_date": "2019-07-11",
      "source": "https://acpeumigrationaction.iom.int/closing-event",
-     "note": "Over 90 stakeholders (93 here)."},
+     "reported_participants": 90, "reported_qualifier": "more_than",
+     "note": "Over 90 stakeholders; the breakdown by delegation (93) is illustrative."},
     {"meeting_id": "DIALOGUE-2016-BRUSSELS", "kind": "other", "topics": "remittances",
      "title": "ACP-EU Dialogue seminar on remittances",
      "city": "Brussels", "country_iso3": "BEL", "lat": 50.85, "lon": 4.35,
      "start_date": "2016-07-13", "end_date": "2016-07-13",
      "source": "https://cocorioko.net/diaspora-affairs-director-represents-sierra-leone-at-the-peer-exchange-meeting-on-remittances-in-kenya",
-     "note": "An ACP-EU Dialogue event, not an Action meeting."},
+     "note": "A related event: an ACP-EU Dialogue seminar, not an Action meeting (the Nairobi "
+             "peer-to-peer meeting was presented as its follow-up). Participant total not published."},
     {"meeting_id": "DIALOGUE-2018-BRUSSELS", "kind": "other", "topics": "trafficking",
      "title": "ACP-EU technical seminar on trafficking in human beings, with special focus on women and children",
      "city": "Brussels", "country_iso3": "BEL", "lat": 50.85, "lon": 4.35,
      "start_date": "2018-06-19", "end_date": "2018-06-20",
      "source": "https://www.oacps.org/uncategorized/acp-eu-technical-seminar-on-trafficking-in-human-beings-with-special-focus-on-women-and-children/",
-     "note": "An ACP-EU Dialogue event, not an Action meeting. Held at the ACP Secretariat; city from its seat."},
+     "note": "A related event: an ACP-EU Dialogue seminar that the Action co-organised with the "
+             "European Commission and the ACP Secretariat, at the request of the Bulgarian "
+             f"Presidency ({ACTION_SEMINAR_2018}). Held at the ACP Secretariat (ACP House), "
+             "Brussels. Participant total not published."},
 ]  # fmt: skip
 MEETING_COLUMNS = [
     "meeting_id", "title", "kind", "topics", "city", "country_iso3", "lat", "lon",
-    "start_date", "end_date", "source", "note",
+    "start_date", "end_date", "source", "note", "reported_participants", "reported_qualifier",
+    "reported_source",
 ]  # fmt: skip
 
 # --- Participation (illustrative: no breakdown was ever published) ------------------------
@@ -463,6 +503,12 @@ PARTICIPATION = {
          (IO, "UN agencies", 3, 2), (IOM, "IOM", 12, 7), (ACADEMIA, "Think tanks", 5, 3),
          (CS, "Civil society organisations", 3, 2)]),
 }  # fmt: skip
+# Meetings whose (illustrative) lists of delegations recorded gender for every delegation, 0
+# included; the other meetings' lists recorded none. Choosing the delegations that had women
+# would make the women's share a share among delegations chosen to contain women.
+GENDER_REPORTED = {
+    "P2P-2017-GEORGETOWN", "P2P-2018-LUSAKA", "RTM-2019-GEORGETOWN", "CLOSING-2019-BRUSSELS",
+}  # fmt: skip
 PARTICIPATION_COLUMNS = [
     "meeting_id", "stakeholder_type", "country_iso3", "organisation", "participants", "women",
     "source",
@@ -491,6 +537,13 @@ def participation_rows() -> list[dict]:
              "participants": n, "women": women}
             for kind, name, n, women in organisations
         ]  # fmt: skip
+        for row in meeting_rows:
+            # 0 where a meeting's list recorded gender and the delegation had no women; blank
+            # (not reported) for every delegation of a meeting whose list did not.
+            if meeting_id in GENDER_REPORTED:
+                row["women"] = row["women"] or 0
+            else:
+                row["women"] = None
         found = sum(r["participants"] for r in meeting_rows)
         if found != total:
             raise SystemExit(f"{meeting_id}: delegations add up to {found}, not {total}")
@@ -516,8 +569,70 @@ def write(name: str, columns: list[str], rows: list[dict]) -> None:
         writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
 
 
+# --- Status history (illustrative) ----------------------------------------------------------
+# No history of the requests was published: request_events.csv is made up from requests.csv
+# (each request's receipt, final status and completion date), so that it agrees with it and
+# with every checkpoint. One generator per request id: a changed request changes only its rows.
+EVENT_COLUMNS = ["request_id", "status", "changed_on", "note"]
+EVENT_NOTES = {
+    "under_review": "Eligibility and needs assessment (illustrative)",
+    "approved": "Terms of reference agreed (illustrative)",
+    "ongoing": "Assistance under way (illustrative)",
+    "completed": "Assistance completed (illustrative)",
+    "rejected": "Not taken up by the programme (illustrative)",
+    "withdrawn": "Withdrawn by the requester (illustrative)",
+}
+STAGES = ["under_review", "approved", "ongoing"]
+LAST_CHANGE = dt.date(2019, 8, 31)  # the programme's close
+
+
+def request_events(requests: list[dict[str, str]]) -> list[dict]:
+    """Return status changes for requests.csv's rows, ending on each request's status.
+
+    A completed request passes review, approval and work before its completed_on; a rejected
+    or withdrawn one is reviewed first; an open one reaches its status. Every change comes
+    after the receipt, and none after the programme closed.
+    """
+    rows = []
+    for request in requests:
+        rng = random.Random(f"{SEED}-{request['request_id']}")
+        received = dt.date.fromisoformat(request["received_on"])
+        status = request["status"]
+        done = request["completed_on"]
+        if status == "completed" and done:
+            end = dt.date.fromisoformat(done)
+            # Review, approval and the start of work within the first half of the time taken.
+            span = (end - received).days
+            cuts = sorted(rng.sample(range(1, max(span // 2, 4)), 3))
+            changes = [(s, received + dt.timedelta(c)) for s, c in zip(STAGES, cuts, strict=True)]
+            changes.append(("completed", end))
+        elif status in ("rejected", "withdrawn", "completed"):
+            review = received + dt.timedelta(rng.randint(5, 20))
+            closed = review + dt.timedelta(rng.randint(20, 90))
+            changes = [("under_review", review), (status, min(closed, LAST_CHANGE))]
+        else:
+            reached = STAGES[: STAGES.index(status) + 1] if status in STAGES else []
+            day, changes = received, []
+            for stage in reached:
+                day += dt.timedelta(rng.randint(7, 45))
+                changes.append((stage, min(day, LAST_CHANGE)))
+        for stage, day in changes:
+            rows.append(
+                {"request_id": request["request_id"], "status": stage,
+                 "changed_on": max(day, received), "note": EVENT_NOTES[stage]}
+            )  # fmt: skip
+    return rows
+
+
+def write_request_events() -> None:
+    """Write request_events.csv from the requests.csv in data/ (so the two always agree)."""
+    with (DATA / "requests.csv").open(encoding="utf-8", newline="") as handle:
+        requests = list(csv.DictReader(handle))
+    write("request_events.csv", EVENT_COLUMNS, request_events(requests))
+
+
 def main() -> None:
-    """Write the four tables of data/ that follow from countries.csv."""
+    """Write the tables of data/ that follow from countries.csv."""
     regions = region_of_country()
     organisations = [
         {"code": code, "name": name, "region": region, "secretariat": seat,
@@ -529,6 +644,7 @@ def main() -> None:
     write("requests.csv", REQUEST_COLUMNS, all_requests())
     write("meetings.csv", MEETING_COLUMNS, MEETINGS)
     write("participation.csv", PARTICIPATION_COLUMNS, participation_rows())
+    write_request_events()
     print(f"wrote {', '.join(sorted(p.name for p in DATA.glob('*.csv')))} to {DATA}")
 
 

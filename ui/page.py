@@ -84,6 +84,21 @@ class Page:
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)
 
+    def n(self, singular: str, plural: str, count: int) -> str:
+        """Return the plural form for count, translated, with {count} filled in."""
+        return i18n.ngettext(self.lang)(singular, plural, count).format(count=self.number(count))
+
+    def of_which(
+        self, illustrative: int, template: str | None = None, count: int = 0
+    ) -> str | None:
+        """Return "of which N illustrative" (None when nothing is illustrative); see views."""
+        return views.of_which(self._, self.lang, illustrative, template, count)
+
+    def labelled(self, title: str, illustrative: int) -> str:
+        """Return a heading that says how many of what it counts are illustrative."""
+        note = self.of_which(illustrative)
+        return f"{title} ({note})" if note else title
+
     def percent(self, share: float | None) -> str:
         return i18n.format_percent(share, self.lang)
 
@@ -188,10 +203,18 @@ def _banners(page: Page) -> None:
             )
         st.warning("  \n".join(lines), icon=":material/link_off:")
     illustrative = sum(page.dataset.illustrative.values())
-    if illustrative:
+    if illustrative and page.filters.public_only:
         st.caption(
             _(
-                "{count} records in this data are illustrative (not from a public source); "
-                "the Data page says which."
+                "Public sources only: the {count} illustrative records of this data are left "
+                "out of every figure, map, table and download."
+            ).format(count=page.number(illustrative)),
+        )
+    elif illustrative:
+        st.caption(
+            _(
+                "{count} records in this data are illustrative (not from a public source): "
+                "every figure says how many of them it counts, and the Data page lists them. "
+                "'Public sources only' in the sidebar leaves them out."
             ).format(count=page.number(illustrative))
         )

@@ -27,6 +27,7 @@ PAGE_KEY = "current_page"
 PAGES = [
     ("dashboard.py", "Overview", ":material/dashboard:"),
     ("pages/requests.py", "Requests", ":material/assignment:"),
+    ("pages/pipeline.py", "Pipeline", ":material/conveyor_belt:"),
     ("pages/countries.py", "Countries", ":material/public:"),
     ("pages/meetings.py", "Meetings", ":material/groups:"),
     ("pages/data.py", "Data", ":material/table:"),
@@ -40,6 +41,7 @@ WIDGETS = {
     "statuses": "w_status",
     "date_from": "w_from",
     "date_to": "w_to",
+    "source": "w_source",  # a toggle: True is flt.PUBLIC
 }
 LANG_WIDGET = "w_lang"
 
@@ -73,6 +75,8 @@ def _seed_widgets(filters: ad.Filters, force: bool = False) -> None:
     for field, key in WIDGETS.items():
         if force or key not in st.session_state:
             value = getattr(filters, field)
+            if field == "source":
+                value = value == flt.PUBLIC
             st.session_state[key] = list(value) if isinstance(value, tuple) else value
 
 
@@ -109,6 +113,15 @@ def _country_options(ds: ad.Dataset, regions: list[str], chosen: list[str], lang
 
 def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
     state = st.session_state
+    if offers_public_switch(ds):
+        st.toggle(
+            _("Public sources only"),
+            key=WIDGETS["source"],
+            help=_(
+                "Only records whose source is a public web page: every page, figure, map and "
+                "download leaves out the illustrative records."
+            ),
+        )
     regions = st.multiselect(
         _("Region"),
         _region_options(ds),
@@ -161,13 +174,20 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
         key=WIDGETS["date_to"],
         format="YYYY-MM-DD",
         help=_(
-            "The programme as it stood on this day: requests received up to it. Empty: to the end."
+            "The programme as it stood on this day: requests received up to it, each with its "
+            "status on that day. Empty: to the end."
         ),
     )
     values = {field: state.get(key) for field, key in WIDGETS.items()}
     for field in ("regions", "topics", "countries", "requester_types", "statuses"):
         values[field] = tuple(sorted(values[field] or ()))
-    return dataclasses.replace(ad.Filters(), **values)
+    public = values.pop("source") and offers_public_switch(ds)
+    return dataclasses.replace(ad.Filters(), **values, source=flt.PUBLIC if public else None)
+
+
+def offers_public_switch(ds: ad.Dataset) -> bool:
+    """Return whether the data holds illustrative records (the switch is offered only then)."""
+    return any(ds.illustrative.values())
 
 
 def _clip_dates(first: dt.date, last: dt.date) -> None:

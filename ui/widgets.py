@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from acpeu_data import export, views
+from acpeu_data import charts, export, tables, views
 from ui import data as ui_data
 from ui.page import Page, filter_line
 
@@ -18,6 +19,15 @@ CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
 LAZY_ROWS = 1_000
+
+
+def source_column(page: Page, label: str | None = None):
+    """Return the column config of a Source column: a link for a URL, the text otherwise."""
+    return st.column_config.LinkColumn(
+        label or page._("Source"),
+        display_text=tables.SOURCE_DISPLAY,
+        help=page._("Where the record comes from: a public web page, or Illustrative (made up)."),
+    )
 
 
 def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -42,7 +52,7 @@ def chart(
     on_select=None,
 ):
     """Show a figure and, in an expander, the table of its numbers; return the selection event."""
-    title = fig.layout.title.text or ""
+    title = charts.plain_title(fig.layout.title.text or "")
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
         fig,
@@ -56,9 +66,21 @@ def chart(
     return event
 
 
-def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
-    """Offer the filtered table as CSV and Excel; the files are built only on click."""
+def downloads(
+    page: Page,
+    table: str,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    *,
+    key: str,
+    rows: int | None = None,
+) -> None:
+    """Offer the filtered table as CSV and Excel; the files are built only on click.
+
+    `frame` may be a function giving the table (then only called on click; `rows` says how
+    many rows it has).
+    """
     _ = page._
+    rows_of = frame if callable(frame) else (lambda: frame)
     slug = page.filters.slug()
     as_of = page.filters.date_to
     about = [
@@ -66,7 +88,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
         (_("Filter"), filter_line(page)),
         (_("Filter as link parameters"), urlencode(page.filters.to_query(), doseq=True)),
         (_("Data source"), ui_data.source_label(page.dataset, _)),
-        (_("Rows"), str(len(frame))),
+        (_("Rows"), str(rows if rows is not None else len(rows_of()))),
     ]
     left, right, tags, _rest = st.columns([1, 1, 1.4, 2.6], vertical_alignment="center")
     with tags:
@@ -81,7 +103,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
     with left:
         st.download_button(
             _("Download CSV"),
-            data=lambda: export.table_to_csv(frame, table, hxl=hxl),
+            data=lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "csv"),
             mime="text/csv",
             on_click="ignore",
@@ -91,7 +113,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
     with right:
         st.download_button(
             _("Download Excel"),
-            data=lambda: export.tables_to_xlsx({table: frame}, about=about, hxl=hxl),
+            data=lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",

@@ -34,15 +34,19 @@ def overview_figures(ds: ad.Dataset, filters: ad.Filters) -> dict[str, str]:
         flt.filter_requests(ds, filters),
         flt.filter_meetings(ds, filters),
         flt.filter_participation(ds, filters),
+        by_place=bool(filters.regions or filters.countries),
     )
+    participants = number(kpis.participants)
+    if kpis.participants_more_than:
+        participants = f"more than {participants}"
     return {
         "Requests": number(kpis.requests),
         "Governments": number(kpis.governments),
         "Regional organisations": number(kpis.regional_organisations),
         "Trafficking or smuggling": i18n.format_percent(kpis.trafficking_or_smuggling_share, "en"),
         "Countries reached": number(kpis.countries_reached),
-        "Meetings": number(kpis.meetings),
-        "Participants": number(kpis.participants),
+        "Programme meetings": number(kpis.meetings),
+        "Participants": participants,
     }
 
 
