@@ -37,6 +37,10 @@ STATUSES: dict[str, str] = {
     "rejected": "Rejected",
     "withdrawn": "Withdrawn",
 }
+# A request in one of these statuses is closed: nothing follows (request_events.csv).
+FINAL_STATUSES: tuple[str, ...] = ("completed", "rejected", "withdrawn")
+# The stages of an open request, in the order it moves through them.
+OPEN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s not in FINAL_STATUSES)
 
 MEETING_KINDS: dict[str, str] = {
     "peer_to_peer": "Peer-to-peer exchange meeting",
@@ -115,6 +119,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UPLOAD_READ_SECONDS = 60
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
+# The status history holds several changes per request (about four): a programme of a
+# million requests writes four to five million.
+MAX_EVENT_ROWS = 10_000_000
 MAX_CELL_CHARS = 2_000
 
 # --- colours ----------------------------------------------------------------------------------
@@ -127,6 +134,18 @@ TOPIC_COLOURS: dict[str, str] = {
     "remittances": "#009E73",
     "trafficking": "#D55E00",
     "smuggling": "#CC79A7",
+}
+
+# One colour per status (Okabe-Ito again, grey for a request not yet looked at); charts also
+# set each status apart by pattern and label, never by colour alone.
+STATUS_COLOURS: dict[str, str] = {
+    "received": "#999999",
+    "under_review": "#E69F00",
+    "approved": "#56B4E9",
+    "ongoing": "#0072B2",
+    "completed": "#009E73",
+    "rejected": "#D55E00",
+    "withdrawn": "#CC79A7",
 }
 
 # Paul Tol's "bright" scheme (colour-blind safe), taken in order of the regions listed.
@@ -201,6 +220,8 @@ class Table:
     columns: tuple[Column, ...]
     key: str | None = None  # the column whose values must be unique
     min_rows: int = 0
+    optional: bool = False  # a data folder may leave this table out
+    max_rows: int | None = None  # None: MAX_ROWS
 
     @property
     def file(self) -> str:
@@ -405,9 +426,48 @@ PARTICIPATION = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {
-    t.name: t for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION)
+REQUEST_EVENTS = Table(
+    "request_events",
+    "status history of the requests (one row per change of status; optional)",
+    (
+        Column("request_id", "text", True, "a request_id in requests.csv", hxl="#activity+id"),
+        Column(
+            "status", "code", True, "the status from that day on", codes="statuses", hxl="#status"
+        ),
+        Column(
+            "changed_on", "date", True, "not before the request's received_on", hxl="#date+changed"
+        ),
+        Column("note", "text", False, "what happened", hxl="#description"),
+    ),
+    optional=True,
+    max_rows=MAX_EVENT_ROWS,
+)
+
+# The checks of request_events and their severity (docs/data-contract.md lists them as is).
+EVENT_CHECKS: dict[str, tuple[str, str]] = {
+    "unknown_request": ("error", "request_id not in requests.csv (unknown request)"),
+    "unknown_status": ("error", "status not one of the status codes (unknown status)"),
+    "before_received": ("error", "changed_on before the request's received_on"),
+    "last_disagrees": (
+        "error",
+        "the request's last change has another status than its status in requests.csv",
+    ),
+    "completed_disagrees": (
+        "error",
+        "the request's last completed change is on another day than its completed_on",
+    ),
+    "after_final": (
+        "warning",
+        "a change after a final status (a closed request reopened); the history is used as given",
+    ),
 }
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION, REQUEST_EVENTS)
+}
+# The tables a data folder must hold (the others may be left out).
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.optional)
 
 # Columns the loader adds (load.py / derive.py); exports drop them so files load back unchanged.
 DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -416,6 +476,7 @@ DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
     "requests": ("region", "requester_name", "beneficiaries", *(f"topic_{t}" for t in TOPICS)),
     "meetings": ("located_by_centroid", "country_name", "participants", "women"),
     "participation": ("region", "country_name"),
+    "request_events": (),
 }
 
 TYPE_LABELS: dict[str, str] = {

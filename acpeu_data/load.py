@@ -54,19 +54,37 @@ class FileInfo:
 
 @dataclass
 class Dataset:
-    """The five tables of the contract, typed and with derived columns, plus where they came from."""
+    """The tables of the contract, typed and with derived columns, plus where they came from.
+
+    `request_events` is empty when the data has no such table (`has_events` False): the status
+    history is then estimated from the requests (acpeu_data.history).
+    """
 
     countries: pd.DataFrame
     regional_organisations: pd.DataFrame
     requests: pd.DataFrame
     meetings: pd.DataFrame
     participation: pd.DataFrame
+    request_events: pd.DataFrame = field(default_factory=lambda: empty_events())
+    has_events: bool = False
     warnings: list[Problem] = field(default_factory=list)
     origin: str = ""
     is_bundled: bool = False
     files: list[FileInfo] = field(default_factory=list)
     illustrative: dict[str, int] = field(default_factory=dict)
     version: tuple = ()
+
+
+def empty_events() -> pd.DataFrame:
+    """Return a request_events table without rows, typed as the loader types one."""
+    return pd.DataFrame(
+        {
+            "request_id": pd.Series([], dtype="str"),
+            "status": pd.Series([], dtype="str"),
+            "changed_on": pd.Series([], dtype="datetime64[us]"),
+            "note": pd.Series([], dtype="str"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,12 @@ def _files_to_read(path: Path) -> list[Path]:
     workbook = path / contract.WORKBOOK_NAME
     if not any(p.exists() for p in csvs) and workbook.exists():
         return [workbook]
-    return csvs
+    # A missing required file is a problem to report; a missing optional one is no file at all.
+    return [
+        p
+        for p, t in zip(csvs, contract.TABLES.values(), strict=True)
+        if not t.optional or p.exists()
+    ]
 
 
 def data_version(folder: str | os.PathLike | None = None) -> tuple:
@@ -280,7 +303,7 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
         problems += [
             make(t.file, None, None, None, "missing: upload this file too")
             for name, t in contract.TABLES.items()
-            if name not in present
+            if name not in present and not t.optional
         ]
     return sources, problems
 
@@ -303,7 +326,12 @@ def _raw_tables(sources: list[_Source], problems: list[Problem]):
             )
             problems.append(make(source.label, None, None, None, message))
             continue
-        sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
+        sheets, found = read.parse_workbook(
+            source.data,
+            source.label,
+            list(contract.REQUIRED_TABLES),
+            optional=[n for n in contract.TABLES if n not in contract.REQUIRED_TABLES],
+        )
         problems += found
         for table, raw in sheets.items():
             raws[table] = (f"{source.label} [{table}]", raw, source.modified)
@@ -351,7 +379,7 @@ def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
     raws = _raw_tables(sources, problems)
     for table in [t for t in contract.TABLES if t in raws]:
         label, raw, modified = raws[table]
-        frame, errors, notes = read.tidy(raw, label)
+        frame, errors, notes = read.tidy(raw, label, contract.TABLES[table].max_rows)
         problems += errors
         warnings += notes
         if frame is not None:
@@ -373,7 +401,7 @@ def build_dataset(
     warnings += notes
     if problems:
         raise DataError(_in_order(problems))
-    tables = build_tables({name: frames[name] for name in contract.TABLES})
+    tables = build_tables(frames)
     illustrative = {
         name: int((frame["source"] == contract.ILLUSTRATIVE).sum())
         for name, frame in tables.items()
@@ -387,6 +415,7 @@ def build_dataset(
         files=files,
         illustrative=illustrative,
         version=version,
+        has_events="request_events" in frames,
     )
 
 

@@ -163,10 +163,11 @@ def _check_zip(data: bytes, file: str) -> list[Problem]:
 
 
 def parse_workbook(
-    data: bytes, file: str, sheets: list[str]
+    data: bytes, file: str, sheets: list[str], optional: list[str] = ()
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return the raw rows (row 0 = header) of each wanted sheet of an .xlsx workbook, or problems.
 
+    A sheet of `optional` is read when the workbook has it; its absence is no problem.
     Values are read as stored (data_only): nothing in the workbook is evaluated or run.
     """
     problems = _check_zip(data, file)
@@ -183,9 +184,11 @@ def parse_workbook(
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         frames: dict[str, pd.DataFrame] = {}
-        for sheet in sheets:
+        for sheet in [*sheets, *optional]:
             name = by_name.get(sheet) or by_name.get(f"{sheet}.csv")
             label = f"{file} [{sheet}]"
+            if name is None and sheet in optional:
+                continue
             if name is None:
                 have = ", ".join(book.sheetnames)
                 problems.append(
@@ -197,7 +200,8 @@ def parse_workbook(
                     )
                 )
                 continue
-            raw, sheet_problems = _sheet_rows(book[name], label)
+            limit = contract.TABLES[sheet].max_rows if sheet in contract.TABLES else None
+            raw, sheet_problems = _sheet_rows(book[name], label, limit)
             problems += sheet_problems
             if raw is not None:
                 frames[sheet] = raw
@@ -206,13 +210,16 @@ def parse_workbook(
     return frames, problems
 
 
-def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _sheet_rows(
+    sheet, label: str, limit: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    limit = limit or contract.MAX_ROWS
     rows: list[list[str]] = []
     try:
         for values in sheet.iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in values])
-            if len(rows) > contract.MAX_ROWS + 2:
-                return None, [_too_many_rows(label)]
+            if len(rows) > limit + 2:
+                return None, [_too_many_rows(label, limit)]
     except Exception as error:  # a damaged sheet: say so instead of crashing the app
         return None, [
             _error(label, "the sheet cannot be read ({reason})", reason=type(error).__name__)
@@ -225,18 +232,21 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str"), []
 
 
-def _too_many_rows(file: str) -> Problem:
-    return _error(
-        file, "more than {limit} rows: too many to read", limit=format(contract.MAX_ROWS, ",")
-    )
+def _too_many_rows(file: str, limit: int | None = None) -> Problem:
+    limit = limit or contract.MAX_ROWS
+    return _error(file, "more than {limit} rows: too many to read", limit=format(limit, ","))
 
 
-def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
+def tidy(
+    raw: pd.DataFrame, file: str, max_rows: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
     """Return (table, errors, warnings): header applied, blank rows and an HXL row dropped,
-    formula escapes undone, index = spreadsheet row."""
+    formula escapes undone, index = spreadsheet row. More than `max_rows` rows (default
+    contract.MAX_ROWS): an error."""
+    max_rows = max_rows or contract.MAX_ROWS
     raw = raw.fillna("").astype("str")
-    if len(raw) > contract.MAX_ROWS + 1:
-        return None, [_too_many_rows(file)], []
+    if len(raw) > max_rows + 1:
+        return None, [_too_many_rows(file, max_rows)], []
     header = [str(name).strip().lstrip("\ufeff") for name in raw.iloc[0]]
     frame = raw.iloc[1:].copy()
     frame.columns = range(len(header))

@@ -190,6 +190,12 @@ st.write(
         "never saved on the server. Start from a template:"
     )
 )
+st.caption(
+    _(
+        "A sixth table is optional: request_events.csv, the history of each request's status "
+        "(without it, stages are estimated from the requests)."
+    )
+)
 left, right, _rest = st.columns([1, 1, 2])
 with left:
     st.download_button(

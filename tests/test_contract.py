@@ -37,7 +37,7 @@ def documented_tables() -> dict[str, list[dict[str, str]]]:
     return tables
 
 
-def test_the_document_lists_the_five_files():
+def test_the_document_lists_every_table():
     assert list(documented_tables()) == [t.file for t in contract.TABLES.values()]
 
 
@@ -121,3 +121,26 @@ def test_documented_limits_are_the_enforced_ones():
     assert f"{contract.MAX_ROWS:,} rows" in text
     assert f"{contract.MAX_CELL_CHARS:,} characters per cell" in text
     assert f"stopped after {contract.MAX_UPLOAD_READ_SECONDS} seconds" in text
+
+
+def test_optional_tables_are_documented_as_optional():
+    text = DOC.read_text(encoding="utf-8")
+    for table in contract.TABLES.values():
+        heading = next(line for line in text.splitlines() if line.startswith(f"## {table.file}"))
+        assert ("optional" in heading) == table.optional, heading
+    assert set(contract.REQUIRED_TABLES) == {
+        "countries",
+        "regional_organisations",
+        "requests",
+        "meetings",
+        "participation",
+    }
+
+
+def test_event_checks_are_documented_with_their_severity():
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    for severity, text in contract.EVENT_CHECKS.values():
+        assert f"- {severity}: {text}" in lines
+    assert {s for s, _ in contract.EVENT_CHECKS.values()} == {"error", "warning"}
+    assert contract.FINAL_STATUSES == ("completed", "rejected", "withdrawn")
+    assert set(contract.OPEN_STATUSES) | set(contract.FINAL_STATUSES) == set(contract.STATUSES)

@@ -16,7 +16,13 @@ from acpeu_data import filters as flt
 from acpeu_data import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/requests.py", "pages/countries.py", "pages/meetings.py", "pages/data.py"]
+PAGES = [
+    "pages/requests.py",
+    "pages/pipeline.py",
+    "pages/countries.py",
+    "pages/meetings.py",
+    "pages/data.py",
+]
 TIMEOUT = 60
 
 

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from acpeu_data import i18n
 
-PAGES = ["/", "/requests", "/countries", "/meetings", "/data"]
+PAGES = ["/", "/requests", "/pipeline", "/countries", "/meetings", "/data"]
 BLOCKING = {"serious", "critical"}
 # (axe rule id, data-testid of the Streamlit component the node sits in) -> why it is accepted.
 # Empty today: Streamlit 1.67 with the app's theme has no serious or critical violation.
@@ -86,7 +86,7 @@ def _first_line(title) -> str:
     return title.text_content(timeout=10_000).strip()
 
 
-@pytest.mark.parametrize("path", ["/", "/requests", "/countries", "/meetings"])
+@pytest.mark.parametrize("path", ["/", "/requests", "/pipeline", "/countries", "/meetings"])
 def test_every_chart_has_a_title_and_its_numbers_one_click_away(browsing, path: str) -> None:
     """A screen-reader user gets each chart as a title plus a table (WCAG 1.1.1)."""
     app = browsing.open(f"{path}?lang=fr")
