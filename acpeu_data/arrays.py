@@ -85,6 +85,11 @@ def cached(frame: pd.DataFrame, name, compute: Callable, from_root: bool = True)
     return value
 
 
+def override(frame: pd.DataFrame, name, value) -> None:
+    """Set what cached(frame, name, ...) returns: for a subset whose column was replaced."""
+    _facts(frame).values[name] = value
+
+
 def cached_with(frame: pd.DataFrame, other: pd.DataFrame, name, compute: Callable):
     """Return compute(frame, other), computed once per pair of frames (not shared with subsets)."""
     values = _facts(frame).values
@@ -103,6 +108,11 @@ def cached_with(frame: pd.DataFrame, other: pd.DataFrame, name, compute: Callabl
 def column(frame: pd.DataFrame, name: str) -> np.ndarray:
     """Return a column as a numpy array (read-only: it is shared)."""
     return cached(frame, ("column", name), lambda f: _frozen(f[name].to_numpy()))
+
+
+def frozen(values: np.ndarray) -> np.ndarray:
+    """Return a read-only view of `values` (arrays here are shared)."""
+    return _frozen(values)
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:

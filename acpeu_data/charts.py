@@ -401,3 +401,91 @@ def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: 
         showlegend=False,
         bargap=0,
     )
+
+
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
+
+
+def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_title: str):
+    """Return requests per stage at each month's end (history.stages_by_month) as stacked areas.
+
+    Each status has its colour and a fill pattern, and is named in the legend and on hover.
+    """
+    traces = []
+    status_of_row = months["status"].to_numpy(dtype=object)
+    shown = months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object) if len(months) else []
+    for i, code in enumerate(contract.STATUSES):
+        rows = np.flatnonzero(status_of_row == code)
+        if not len(rows):
+            continue
+        traces.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                stackgroup="stages",
+                x=[shown[r] for r in rows],
+                y=months["requests"].to_numpy()[rows],
+                name=_(contract.STATUSES[code]),
+                line=dict(color=contract.STATUS_COLOURS[code], width=1),
+                fillcolor=contract.STATUS_COLOURS[code],
+                # A light texture over the colour: each stage differs in more than hue.
+                fillpattern=dict(
+                    shape=PATTERNS[i % len(PATTERNS)],
+                    bgcolor=contract.STATUS_COLOURS[code],
+                    fgcolor="white",
+                    fgopacity=0.6,
+                    solidity=0.25,
+                ),
+                hovertemplate="%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>",
+            )
+        )
+    return _figure(
+        traces,
+        title,
+        height=420,
+        xaxis=_axis("", type="date"),
+        yaxis=_axis(value_title, rangemode="tozero"),
+        hovermode="x unified",
+        legend=dict(traceorder="normal"),
+    )
+
+
+def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: str) -> go.Figure:
+    """Return the median days per stage (history.time_in_stage) as bars, the middle half of
+    the stays (first to third quartile) as a whisker, the median printed on each bar."""
+    shown = times[times["stays"] > 0]
+    labels = [_(contract.STATUSES[code]) for code in shown["status"]]
+    median = shown["median"].to_numpy(dtype="float64")
+    trace = dict(
+        type="bar",
+        x=median,
+        y=[plain(label) for label in labels],
+        orientation="h",
+        marker=dict(
+            color=[contract.STATUS_COLOURS[code] for code in shown["status"]],
+            line=dict(color="#1f2937", width=0.5),
+        ),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=shown["q3"].to_numpy(dtype="float64") - median,
+            arrayminus=median - shown["q1"].to_numpy(dtype="float64"),
+            color="#1f2937",
+            thickness=1.5,
+            width=6,
+        ),
+        text=[f"{m:g}" for m in median],
+        textposition="inside",
+        insidetextanchor="start",
+        customdata=shown[["q1", "q3", "stays"]].to_numpy(dtype="float64").tolist(),
+        hovertemplate="%{y}: %{x} (%{customdata[0]}–%{customdata[1]}; n=%{customdata[2]})"
+        "<extra></extra>",
+    )
+    return _figure(
+        [trace],
+        title,
+        height=120 + 44 * max(len(shown), 1),
+        xaxis=_axis(value_title, rangemode="tozero"),
+        yaxis=dict(autorange="reversed", automargin=True),
+        showlegend=False,
+    )

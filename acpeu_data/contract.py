@@ -37,6 +37,10 @@ STATUSES: dict[str, str] = {
     "rejected": "Rejected",
     "withdrawn": "Withdrawn",
 }
+# A request in one of these statuses is closed: nothing follows (request_events.csv).
+FINAL_STATUSES: tuple[str, ...] = ("completed", "rejected", "withdrawn")
+# The stages of an open request, in the order it moves through them.
+OPEN_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s not in FINAL_STATUSES)
 
 MEETING_KINDS: dict[str, str] = {
     "peer_to_peer": "Peer-to-peer exchange meeting",
@@ -111,11 +115,43 @@ def is_public_source(value: object) -> bool:
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FOLDER_FILE_BYTES = 1024 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-# An upload is read in a separate process, stopped after this many seconds.
+# An upload is read in a separate process, stopped after this many seconds, whose address
+# space is limited to this many bytes (a legitimate upload of 70 MB peaks near 1 GB resident).
 MAX_UPLOAD_READ_SECONDS = 60
+MAX_UPLOAD_READER_BYTES = 3 * 1024 * 1024 * 1024
+# The uploads all sessions of a server hold in memory at once (a 70 MB upload takes about
+# 440 MB once read); an upload beyond it is refused until others are dropped.
+MAX_UPLOADS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 MAX_WORKBOOK_UNPACKED_BYTES = 500 * 1024 * 1024  # guards against zip bombs
 MAX_ROWS = 2_000_000
+# The status history holds several changes per request (about four): a programme of a
+# million requests writes four to five million.
+MAX_EVENT_ROWS = 10_000_000
 MAX_CELL_CHARS = 2_000
+# A header wider than this is not a table of the contract (the widest has 11 columns): it is
+# refused before its cells are read, so a crafted header cannot cost gigabytes.
+MAX_COLUMNS = 1_000
+
+# --- plausible values (beyond them a value is an error, located like every other) -------------
+
+# Dates: from EARLIEST_DATE to one year after the day of loading. A typo such as 9999-12-31
+# would otherwise stretch every timeline over thousands of years.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """Return the latest date the contract accepts: one year after `today` (default: today)."""
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+# Counts (integer columns) per row: a delegation of more people than this is a typo. With
+# MAX_ROWS rows the sum of a column stays far below the int64 limit (2**63), so no total can
+# overflow (tests/test_contract.py holds the two limits to that).
+MAX_COUNT = 100_000
 
 # --- colours ----------------------------------------------------------------------------------
 
@@ -127,6 +163,18 @@ TOPIC_COLOURS: dict[str, str] = {
     "remittances": "#009E73",
     "trafficking": "#D55E00",
     "smuggling": "#CC79A7",
+}
+
+# One colour per status (Okabe-Ito again, grey for a request not yet looked at); charts also
+# set each status apart by pattern and label, never by colour alone.
+STATUS_COLOURS: dict[str, str] = {
+    "received": "#999999",
+    "under_review": "#E69F00",
+    "approved": "#56B4E9",
+    "ongoing": "#0072B2",
+    "completed": "#009E73",
+    "rejected": "#D55E00",
+    "withdrawn": "#CC79A7",
 }
 
 # Paul Tol's "bright" scheme (colour-blind safe), taken in order of the regions listed.
@@ -201,6 +249,8 @@ class Table:
     columns: tuple[Column, ...]
     key: str | None = None  # the column whose values must be unique
     min_rows: int = 0
+    optional: bool = False  # a data folder may leave this table out
+    max_rows: int | None = None  # None: MAX_ROWS
 
     @property
     def file(self) -> str:
@@ -399,15 +449,54 @@ PARTICIPATION = Table(
             "the delegation's organisation, where it is not a country",
             hxl="#org+name",
         ),
-        Column("participants", "integer", True, "0 or more", hxl="#reached+total"),
+        Column("participants", "integer", True, "0 to 100,000", hxl="#reached+total"),
         Column("women", "integer", False, "0..participants", hxl="#reached+f"),
         _SOURCE,
     ),
 )
 
-TABLES: dict[str, Table] = {
-    t.name: t for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION)
+REQUEST_EVENTS = Table(
+    "request_events",
+    "status history of the requests (one row per change of status; optional)",
+    (
+        Column("request_id", "text", True, "a request_id in requests.csv", hxl="#activity+id"),
+        Column(
+            "status", "code", True, "the status from that day on", codes="statuses", hxl="#status"
+        ),
+        Column(
+            "changed_on", "date", True, "not before the request's received_on", hxl="#date+changed"
+        ),
+        Column("note", "text", False, "what happened", hxl="#description"),
+    ),
+    optional=True,
+    max_rows=MAX_EVENT_ROWS,
+)
+
+# The checks of request_events and their severity (docs/data-contract.md lists them as is).
+EVENT_CHECKS: dict[str, tuple[str, str]] = {
+    "unknown_request": ("error", "request_id not in requests.csv (unknown request)"),
+    "unknown_status": ("error", "status not one of the status codes (unknown status)"),
+    "before_received": ("error", "changed_on before the request's received_on"),
+    "last_disagrees": (
+        "error",
+        "the request's last change has another status than its status in requests.csv",
+    ),
+    "completed_disagrees": (
+        "error",
+        "the request's last completed change is on another day than its completed_on",
+    ),
+    "after_final": (
+        "warning",
+        "a change after a final status (a closed request reopened); the history is used as given",
+    ),
 }
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (COUNTRIES, REGIONAL_ORGANISATIONS, REQUESTS, MEETINGS, PARTICIPATION, REQUEST_EVENTS)
+}
+# The tables a data folder must hold (the others may be left out).
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.optional)
 
 # Columns the loader adds (load.py / derive.py); exports drop them so files load back unchanged.
 DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -416,6 +505,7 @@ DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
     "requests": ("region", "requester_name", "beneficiaries", *(f"topic_{t}" for t in TOPICS)),
     "meetings": ("located_by_centroid", "country_name", "participants", "women"),
     "participation": ("region", "country_name"),
+    "request_events": (),
 }
 
 TYPE_LABELS: dict[str, str] = {

@@ -307,11 +307,14 @@ def _load(url: str, connection) -> Dataset:
     files: list[FileInfo] = []
     for table in contract.TABLES:
         if table not in present:
+            if contract.TABLES[table].optional:  # e.g. no status history: it is estimated
+                continue
             message = N_("missing: the database has no table named '{table}'")
             problems.append(make(table, None, None, None, message, table=table))
             continue
-        if _count(connection, table) > contract.MAX_ROWS:
-            limit = format(contract.MAX_ROWS, ",")
+        most = contract.TABLES[table].max_rows or contract.MAX_ROWS
+        if _count(connection, table) > most:
+            limit = format(most, ",")
             problems.append(
                 make(
                     table, None, None, None, "more than {limit} rows: too many to read", limit=limit
@@ -498,6 +501,8 @@ def _text_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     tables = {}
     for name in contract.TABLES:
         frame = getattr(ds, name, None)
+        if name == "request_events" and not ds.has_events:
+            continue  # the data has no status history: the database gets none either
         if frame is not None:
             tables[name] = contract_text(frame, name)
     return tables

@@ -23,7 +23,10 @@ def _typed(table: contract.Table, frame: pd.DataFrame) -> pd.DataFrame:
         if column.is_list:
             cells = _list_column(cells)
         elif column.type == "date":
-            cells = pd.to_datetime(cells.where(cells != ""), format="%Y-%m-%d")
+            # One unit whatever the cells (pandas gives an empty column seconds).
+            cells = pd.to_datetime(cells.where(cells != ""), format="%Y-%m-%d").astype(
+                "datetime64[us]"
+            )
         elif column.type == "number":
             cells = pd.to_numeric(cells.where(cells != ""), errors="raise").astype("float64")
         elif column.type == "integer" and column.required:
@@ -54,6 +57,7 @@ def _split(cell: str) -> list[str]:
 def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Return the typed tables (keyed by table name) with every derived column added."""
     tables = {name: _typed(contract.TABLES[name], frame) for name, frame in frames.items()}
+
     countries = tables["countries"]
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
     regions = dict(zip(countries["iso3"], countries["region"], strict=True))

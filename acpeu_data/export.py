@@ -1,8 +1,9 @@
 """Tables to CSV / XLSX bytes in the contract's own format, safe to open in a spreadsheet.
 
 A download loads back through the contract unchanged: contract columns first, derived columns
-dropped, lists joined with ';', ISO dates. Text that a spreadsheet would run as a formula gets
-a leading apostrophe in CSV (the loader removes it) and is written as text in Excel.
+dropped, lists joined with ';', ISO dates. Text that a spreadsheet would run as a formula (a cell
+or a column name) gets a leading apostrophe in CSV (the loader removes it) and is written as
+text in Excel.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def table_to_csv(df: pd.DataFrame, table: str, hxl: bool = False) -> bytes:
     if hxl:
         tags = pd.DataFrame([hxl_row(table, out.columns)], columns=out.columns)
         out = pd.concat([tags, out], ignore_index=True)
+    # Extra columns keep the names a file gave them: the header is escaped like the cells.
+    out.columns = [escape_formula(str(name)) for name in out.columns]
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from acpeu_data import arrays, contract
+from acpeu_data import arrays, contract, history
 from acpeu_data.validate import N_
 
 # URL key -> Filters field, for the multi-valued fields.
@@ -288,7 +288,12 @@ def request_mask(ds, f: Filters) -> np.ndarray:
         mask &= topical
     if f.requester_types:
         mask &= arrays.codes(requests, "requester_type").isin(f.requester_types)
-    if f.statuses:
+    if f.statuses and f.date_to:
+        # The status on the "as of" day, not today's.
+        codes = history.status_codes_as_of(ds, f.date_to)
+        wanted = [history.STATUS_CODES.index(s) for s in f.statuses if s in contract.STATUSES]
+        mask &= np.isin(codes, wanted)
+    elif f.statuses:
         mask &= arrays.codes(requests, "status").isin(f.statuses)
     if f.date_from:
         mask &= arrays.since(requests, "received_on", f.date_from)
@@ -306,13 +311,17 @@ def request_mask(ds, f: Filters) -> np.ndarray:
 def filter_requests(ds, f: Filters) -> pd.DataFrame:
     """Return the requests that match the filter (region of the requester, country, topic, dates...).
 
-    Treat the result as read-only (it is ds.requests itself when the filter is empty).
+    With a `To` date the requests are as they stood on that day: their status then, and no
+    completed_on after it (acpeu_data.history). Treat the result as read-only (it is
+    ds.requests itself when the filter is empty).
     """
     if f.is_empty:
         return ds.requests
     mask = request_mask(ds, f)
     subset = ds.requests[mask]
     arrays.subset(ds.requests, subset, mask)
+    if f.date_to is not None:
+        subset = history.as_of(ds, subset, mask, f.date_to)
     return subset
 
 

@@ -7,11 +7,14 @@ anything is raised, so a user fixes a file in one go. Nothing is ever written to
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from stat import S_ISDIR, S_ISREG
 
 import pandas as pd
 
@@ -54,19 +57,37 @@ class FileInfo:
 
 @dataclass
 class Dataset:
-    """The five tables of the contract, typed and with derived columns, plus where they came from."""
+    """The tables of the contract, typed and with derived columns, plus where they came from.
+
+    `request_events` is empty when the data has no such table (`has_events` False): the status
+    history is then estimated from the requests (acpeu_data.history).
+    """
 
     countries: pd.DataFrame
     regional_organisations: pd.DataFrame
     requests: pd.DataFrame
     meetings: pd.DataFrame
     participation: pd.DataFrame
+    request_events: pd.DataFrame = field(default_factory=lambda: empty_events())
+    has_events: bool = False
     warnings: list[Problem] = field(default_factory=list)
     origin: str = ""
     is_bundled: bool = False
     files: list[FileInfo] = field(default_factory=list)
     illustrative: dict[str, int] = field(default_factory=dict)
     version: tuple = ()
+
+
+def empty_events() -> pd.DataFrame:
+    """Return a request_events table without rows, typed as the loader types one."""
+    return pd.DataFrame(
+        {
+            "request_id": pd.Series([], dtype="str"),
+            "status": pd.Series([], dtype="str"),
+            "changed_on": pd.Series([], dtype="datetime64[us]"),
+            "note": pd.Series([], dtype="str"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -89,32 +110,80 @@ def resolve(folder: str | os.PathLike | None = None) -> Path:
     return Path(folder).expanduser()
 
 
-def _files_to_read(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise DataError([make(str(path), None, None, None, "no such folder or file")])
+def _stat(path: Path) -> os.stat_result | OSError:
+    # An OS error is an answer here (missing, unreadable, ...), never an exception.
+    try:
+        return path.stat()
+    except OSError as error:
+        return error
+
+
+def _os_problem(label: str, error: OSError) -> Problem:
+    """Return the located problem of an OS error met while reading `label`."""
+    if isinstance(error, FileNotFoundError):
+        return make(label, None, None, None, "missing: the data folder must hold this file")
+    if isinstance(error, PermissionError):
+        message = N_("cannot be read: the server is not allowed to open it (permissions)")
+        return make(label, None, None, None, message)
+    if isinstance(error, IsADirectoryError):
+        return make(label, None, None, None, "a folder, not a file: expected a file here")
+    if isinstance(error, NotADirectoryError):
+        return make(label, None, None, None, "a file, not a folder: expected a folder here")
+    message = N_("cannot be read ({reason})")
+    return make(label, None, None, None, message, reason=error.strerror or type(error).__name__)
+
+
+def _location(path: Path) -> tuple[str, list[Path]]:
+    """Return ("folder" or "workbook", the files to read), or raise DataError (located).
+
+    Labels name files by their name only: a message never discloses where the server keeps them.
+    """
+    stat = _stat(path)
+    if isinstance(stat, OSError):
+        if isinstance(stat, FileNotFoundError):
+            message = N_("no such folder or file: check the configured data folder")
+            raise DataError([make(path.name, None, None, None, message)])
+        raise DataError([_os_problem(path.name, stat)])
+    if S_ISREG(stat.st_mode):
+        return "workbook", [path]
+    if not S_ISDIR(stat.st_mode):
+        raise DataError([_not_regular(path.name)])
     csvs = [path / t.file for t in contract.TABLES.values()]
     workbook = path / contract.WORKBOOK_NAME
-    if not any(p.exists() for p in csvs) and workbook.exists():
-        return [workbook]
-    return csvs
+    found = [_stat(p) for p in csvs]
+    if all(isinstance(f, PermissionError) for f in found):  # the folder itself is closed
+        raise DataError([_os_problem(path.name, found[0])])
+    if all(isinstance(f, FileNotFoundError) for f in found) and not isinstance(
+        _stat(workbook), OSError
+    ):
+        return "workbook", [workbook]
+    # A missing required file is a problem to report; a missing optional one is no file at all.
+    return "folder", [
+        p
+        for p, f, t in zip(csvs, found, contract.TABLES.values(), strict=True)
+        if not t.optional or not isinstance(f, FileNotFoundError)
+    ]
+
+
+def _not_regular(label: str) -> Problem:
+    message = N_("not a regular file (a pipe, a socket or a device): expected a file")
+    return make(label, None, None, None, message)
 
 
 def data_version(folder: str | os.PathLike | None = None) -> tuple:
     """Return a hashable key that changes when the files `load(folder)` reads change.
 
     Cheap (no file is opened): names, sizes and modification times. Raises DataError when
-    the folder does not exist.
+    the folder cannot be used (missing, unreadable, not a folder or file).
     """
     path = resolve(folder)
     key = []
-    for file in _files_to_read(path):
-        try:
-            stat = file.stat()
-            key.append((file.name, stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            key.append((file.name, None, None))
+    for file in _location(path)[1]:
+        stat = _stat(file)
+        if isinstance(stat, OSError):
+            key.append((file.name, type(stat).__name__, None))
+        else:
+            key.append((file.name, stat.st_size, stat.st_mtime_ns, stat.st_mode))
     return (str(path.resolve()), *key)
 
 
@@ -133,9 +202,10 @@ def load(folder: str | os.PathLike | None = None) -> Dataset:
         return database.load(folder)
     path = resolve(folder)
     version = data_version(path)
+    kind, files = _location(path)
     sources, problems = [], []
-    for file in _files_to_read(path):
-        source, problem = _read_source(file)
+    for file in files:
+        source, problem = _read_source(file, kind)
         if source is not None:
             sources.append(source)
         if problem is not None:
@@ -144,45 +214,78 @@ def load(folder: str | os.PathLike | None = None) -> Dataset:
     return _load_sources(sources, problems, str(path), is_bundled, version)
 
 
-def load_files(files: dict[str, bytes], *, time_limit: float | None = None) -> Dataset:
+Uploads = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+
+
+def load_files(
+    files: Uploads,
+    *,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+) -> Dataset:
     """Return the dataset in uploaded files (CSV files by name, or one .xlsx); no disk is touched.
 
+    `files`: names -> bytes, or (name, bytes) pairs (two files of the same name are refused).
     With `time_limit` (seconds) the files are read in a separate process, stopped when it takes
-    longer: a crafted file can cost time beyond its size (e.g. a workbook of huge sheets), and
-    a thread that parses cannot be stopped.
+    longer, and limited to `memory_limit` bytes of address space (default
+    contract.MAX_UPLOAD_READER_BYTES): a crafted file can cost time and memory beyond its size
+    (e.g. a workbook of huge sheets), and a thread that parses cannot be stopped.
     """
+    pairs = list(files.items() if isinstance(files, Mapping) else files)
     if time_limit is not None:
-        return _load_files_within(files, time_limit)
+        limit = contract.MAX_UPLOAD_READER_BYTES if memory_limit is None else memory_limit
+        return _load_files_within(pairs, time_limit, limit)
     problems: list[Problem] = []
-    total = sum(len(data) for data in files.values())
+    total = sum(len(data) for _name, data in pairs)
     if total > contract.MAX_UPLOAD_BYTES:
         limit = contract.MAX_UPLOAD_BYTES // 2**20
         problems.append(
             make("upload", None, None, None, "more than {limit} MB in all: too large", limit=limit)
         )
         raise DataError(problems)
-    sources, problems = _upload_sources(files)
+    sources, problems = _upload_sources(pairs)
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    for name, data in sorted(pairs, key=lambda pair: pair[0]):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return _load_sources(sources, problems, "upload", False, ("upload", digest.hexdigest()))
 
 
-def _read_uploads(files: dict[str, bytes], connection) -> None:
+def _read_uploads(files: list[tuple[str, bytes]], memory_limit: int, connection) -> None:
     # Runs in the child process: send back the dataset or the DataError, nothing else.
+    import resource
+
     try:
+        # Address space, not resident memory: every allocation beyond it fails at once,
+        # so the child can never take the server's memory, whatever the file.
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         connection.send(load_files(files))
     except DataError as error:
         connection.send(error)
+    except MemoryError:
+        connection.send(DataError([_out_of_memory(memory_limit)]))
     finally:
         connection.close()
 
 
-def _load_files_within(files: dict[str, bytes], seconds: float) -> Dataset:
+def _out_of_memory(memory_limit: int) -> Problem:
+    return make(
+        "upload",
+        None,
+        None,
+        None,
+        "needs more than {limit} MB of memory to read: split the data into smaller files, "
+        "or ask for it to be placed in the data folder",
+        limit=format(memory_limit // 2**20, ","),
+    )
+
+
+def _load_files_within(
+    files: list[tuple[str, bytes]], seconds: float, memory_limit: int
+) -> Dataset:
     # "spawn": a fresh interpreter, never a fork of the server's threads.
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
-    worker = context.Process(target=_read_uploads, args=(files, sending), daemon=True)
+    worker = context.Process(target=_read_uploads, args=(files, memory_limit, sending), daemon=True)
     worker.start()
     sending.close()
     try:
@@ -202,10 +305,8 @@ def _load_files_within(files: dict[str, bytes], seconds: float) -> Dataset:
                     )
                 ]
             )
-    except EOFError:  # the reader died (e.g. out of memory) without an answer
-        result = DataError(
-            [make("upload", None, None, None, "could not be read: the reader stopped")]
-        )
+    except EOFError:  # the reader died without an answer: a native library out of memory
+        result = DataError([_out_of_memory(memory_limit)])
     finally:
         receiving.close()
         if worker.is_alive():
@@ -228,32 +329,69 @@ def _too_large(label: str, size: int, limit_bytes: int) -> Problem | None:
     return None
 
 
-def _read_source(file: Path) -> tuple[_Source | None, Problem | None]:
-    table = file.name[: -len(".csv")] if file.suffix.lower() == ".csv" else None
-    if not file.exists():
-        return None, make(
-            file.name, None, None, None, "missing: the data folder must hold this file"
-        )
+def _read_source(file: Path, kind: str) -> tuple[_Source | None, Problem | None]:
+    table = file.name[: -len(".csv")] if kind == "folder" else None
     if table is None and file.suffix.lower() not in EXCEL_SUFFIXES:
         message = N_("expected a folder of CSV files or an Excel workbook ({workbook})")
         return None, make(file.name, None, None, None, message, workbook=contract.WORKBOOK_NAME)
-    stat = file.stat()
-    problem = _too_large(file.name, stat.st_size, contract.MAX_FOLDER_FILE_BYTES)
+    try:
+        return _read_regular_file(file, table)
+    except OSError as error:
+        return None, _os_problem(file.name, error)
+
+
+def _read_regular_file(file: Path, table: str | None) -> tuple[_Source | None, Problem | None]:
+    # Opened without blocking (a FIFO would wait for a writer forever) and checked on the open
+    # file itself, so a file replaced or removed meanwhile is never half-read.
+    descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        before = os.fstat(descriptor)
+        if S_ISDIR(before.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not S_ISREG(before.st_mode):
+            return None, _not_regular(file.name)
+        problem = _too_large(file.name, before.st_size, contract.MAX_FOLDER_FILE_BYTES)
+        if problem is not None:
+            return None, problem
+        data = handle.read(contract.MAX_FOLDER_FILE_BYTES + 1)
+        after = os.fstat(descriptor)
+    problem = _too_large(file.name, len(data), contract.MAX_FOLDER_FILE_BYTES)
     if problem is not None:
         return None, problem
-    modified = dt.datetime.fromtimestamp(stat.st_mtime)
-    return _Source(file.name, file.read_bytes(), modified, table), None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        message = N_("changed while it was read: reload the page once it is saved")
+        return None, make(file.name, None, None, None, message)
+    modified = dt.datetime.fromtimestamp(after.st_mtime)
+    return _Source(file.name, data, modified, table), None
 
 
-def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Problem]]:
+def _upload_sources(files: list[tuple[str, bytes]]) -> tuple[list[_Source], list[Problem]]:
     wanted = {t.file: name for name, t in contract.TABLES.items()}
     sources: list[_Source] = []
     problems: list[Problem] = []
-    for name, data in files.items():
+    names: dict[str, list[str]] = {}
+    repeated: set[str] = set()
+    for name, _data in files:
+        base = PurePath(name.replace("\\", "/")).name
+        names.setdefault(base.lower(), []).append(base)
+    for name, data in files:
         base = PurePath(name.replace("\\", "/")).name
         lower = base.lower()
+        same = names[lower]
         problem = _too_large(base, len(data), contract.MAX_FILE_BYTES)
-        if problem is not None:
+        if len(same) > 1:
+            if lower not in repeated:  # one problem per name, naming every file that has it
+                repeated.add(lower)
+                message = N_(
+                    "{count} files of this name ({names}): upload each file once, so that "
+                    "it is clear which one to read"
+                )
+                problems.append(
+                    make(base, None, None, None, message, count=len(same), names=", ".join(same))
+                )
+        elif problem is not None:
             problems.append(problem)
         elif lower.endswith(EXCEL_SUFFIXES):
             sources.append(_Source(base, data, None, None))
@@ -276,11 +414,11 @@ def _upload_sources(files: dict[str, bytes]) -> tuple[list[_Source], list[Proble
         message = N_("upload either one Excel workbook or the CSV files, not both")
         problems.append(make(books[0].label, None, None, None, message))
     elif not books:
-        present = {s.table for s in sources}
+        present = {s.table for s in sources} | {wanted.get(name) for name in repeated}
         problems += [
             make(t.file, None, None, None, "missing: upload this file too")
             for name, t in contract.TABLES.items()
-            if name not in present
+            if name not in present and not t.optional
         ]
     return sources, problems
 
@@ -303,7 +441,12 @@ def _raw_tables(sources: list[_Source], problems: list[Problem]):
             )
             problems.append(make(source.label, None, None, None, message))
             continue
-        sheets, found = read.parse_workbook(source.data, source.label, list(contract.TABLES))
+        sheets, found = read.parse_workbook(
+            source.data,
+            source.label,
+            list(contract.REQUIRED_TABLES),
+            optional=[n for n in contract.TABLES if n not in contract.REQUIRED_TABLES],
+        )
         problems += found
         for table, raw in sheets.items():
             raws[table] = (f"{source.label} [{table}]", raw, source.modified)
@@ -351,7 +494,7 @@ def _load_sources(sources, problems, origin, is_bundled, version) -> Dataset:
     raws = _raw_tables(sources, problems)
     for table in [t for t in contract.TABLES if t in raws]:
         label, raw, modified = raws[table]
-        frame, errors, notes = read.tidy(raw, label)
+        frame, errors, notes = read.tidy(raw, label, contract.TABLES[table].max_rows)
         problems += errors
         warnings += notes
         if frame is not None:
@@ -373,7 +516,7 @@ def build_dataset(
     warnings += notes
     if problems:
         raise DataError(_in_order(problems))
-    tables = build_tables({name: frames[name] for name in contract.TABLES})
+    tables = build_tables(frames)
     illustrative = {
         name: int((frame["source"] == contract.ILLUSTRATIVE).sum())
         for name, frame in tables.items()
@@ -387,6 +530,7 @@ def build_dataset(
         files=files,
         illustrative=illustrative,
         version=version,
+        has_events="request_events" in frames,
     )
 
 

@@ -108,6 +108,10 @@ def parse_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     text, problems = decode_csv(data, file)
     if text is None:
         return None, problems
+    # Refused before parsing: a header of a million columns costs gigabytes to parse.
+    end = text.find("\n")
+    if text.count(",", 0, end if end >= 0 else len(text)) >= contract.MAX_COLUMNS:
+        return None, [_too_many_columns(file, 1)]
     options = dict(header=None, dtype=str, keep_default_na=False, na_filter=False)
     try:
         raw = pd.read_csv(io.StringIO(text), skip_blank_lines=False, **options)
@@ -163,10 +167,11 @@ def _check_zip(data: bytes, file: str) -> list[Problem]:
 
 
 def parse_workbook(
-    data: bytes, file: str, sheets: list[str]
+    data: bytes, file: str, sheets: list[str], optional: list[str] = ()
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return the raw rows (row 0 = header) of each wanted sheet of an .xlsx workbook, or problems.
 
+    A sheet of `optional` is read when the workbook has it; its absence is no problem.
     Values are read as stored (data_only): nothing in the workbook is evaluated or run.
     """
     problems = _check_zip(data, file)
@@ -183,9 +188,11 @@ def parse_workbook(
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         frames: dict[str, pd.DataFrame] = {}
-        for sheet in sheets:
+        for sheet in [*sheets, *optional]:
             name = by_name.get(sheet) or by_name.get(f"{sheet}.csv")
             label = f"{file} [{sheet}]"
+            if name is None and sheet in optional:
+                continue
             if name is None:
                 have = ", ".join(book.sheetnames)
                 problems.append(
@@ -197,7 +204,8 @@ def parse_workbook(
                     )
                 )
                 continue
-            raw, sheet_problems = _sheet_rows(book[name], label)
+            limit = contract.TABLES[sheet].max_rows if sheet in contract.TABLES else None
+            raw, sheet_problems = _sheet_rows(book[name], label, limit)
             problems += sheet_problems
             if raw is not None:
                 frames[sheet] = raw
@@ -206,13 +214,24 @@ def parse_workbook(
     return frames, problems
 
 
-def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _sheet_rows(
+    sheet, label: str, limit: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    limit = limit or contract.MAX_ROWS
     rows: list[list[str]] = []
     try:
+        # The <dimension> a sheet declares may be stale (smaller than what it holds): read
+        # every row and cell there is, never only the declared range.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
+            values = list(values)
+            while values and values[-1] is None:  # formatted but empty cells at a row's end
+                values.pop()
+            if len(values) > contract.MAX_COLUMNS:
+                return None, [_too_many_columns(label, len(rows) + 1)]
             rows.append([_cell_text(v) for v in values])
-            if len(rows) > contract.MAX_ROWS + 2:
-                return None, [_too_many_rows(label)]
+            if len(rows) > limit + 2:
+                return None, [_too_many_rows(label, limit)]
     except Exception as error:  # a damaged sheet: say so instead of crashing the app
         return None, [
             _error(label, "the sheet cannot be read ({reason})", reason=type(error).__name__)
@@ -225,19 +244,31 @@ def _sheet_rows(sheet, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str"), []
 
 
-def _too_many_rows(file: str) -> Problem:
+def _too_many_columns(file: str, row: int) -> Problem:
     return _error(
-        file, "more than {limit} rows: too many to read", limit=format(contract.MAX_ROWS, ",")
+        file,
+        "more than {limit} columns: not a table of the data contract",
+        row,
+        limit=format(contract.MAX_COLUMNS, ","),
     )
 
 
-def tidy(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
+def _too_many_rows(file: str, limit: int | None = None) -> Problem:
+    limit = limit or contract.MAX_ROWS
+    return _error(file, "more than {limit} rows: too many to read", limit=format(limit, ","))
+
+
+def tidy(
+    raw: pd.DataFrame, file: str, max_rows: int | None = None
+) -> tuple[pd.DataFrame | None, list[Problem], list[Problem]]:
     """Return (table, errors, warnings): header applied, blank rows and an HXL row dropped,
-    formula escapes undone, index = spreadsheet row."""
+    formula escapes undone, index = spreadsheet row. More than `max_rows` rows (default
+    contract.MAX_ROWS): an error."""
+    max_rows = max_rows or contract.MAX_ROWS
     raw = raw.fillna("").astype("str")
-    if len(raw) > contract.MAX_ROWS + 1:
-        return None, [_too_many_rows(file)], []
-    header = [str(name).strip().lstrip("\ufeff") for name in raw.iloc[0]]
+    if len(raw) > max_rows + 1:
+        return None, [_too_many_rows(file, max_rows)], []
+    header = [_unescape_name(str(name).strip().lstrip("\ufeff")) for name in raw.iloc[0]]
     frame = raw.iloc[1:].copy()
     frame.columns = range(len(header))
     frame.index = range(2, len(frame) + 2)
@@ -284,6 +315,11 @@ def _drop_hxl_row(frame: pd.DataFrame) -> pd.DataFrame:
     if filled and all(_HXL_TAG.match(cell) for cell in filled):
         return frame.iloc[1:]
     return frame
+
+
+def _unescape_name(name: str) -> str:
+    # A column name escaped by a download ("'=x") reads back as written ("=x").
+    return name[1:] if re.match(_FORMULA_ESCAPED, name) else name
 
 
 def _unescape(cells: pd.Series) -> pd.Series:

@@ -132,8 +132,10 @@ def _data_line(ds: Dataset, _, lang: str) -> str:
         where = _("the bundled data")
     elif ds.origin == "upload":
         where = _("uploaded files")
-    else:
-        where = ds.origin
+    elif ds.version[:1] == ("database",):
+        where = ds.origin  # the database's URL without its password
+    else:  # the folder's name only: a report never discloses where the server keeps it
+        where = _("the configured data folder ({name})").format(name=Path(ds.origin).name)
     digest = hashlib.sha256(repr(ds.version).encode()).hexdigest()[:8]
     changed = [f.modified for f in ds.files if f.modified is not None]
     if changed:

@@ -12,6 +12,8 @@ from acpeu_data import contract, geo
 from acpeu_data.validate import (
     DATE_RE,
     INTEGER_RE,
+    MAX_LISTED,
+    N_,
     Problem,
     codes_text,
     isin,
@@ -86,6 +88,11 @@ def check_rules(
     meetings = frames.get("meetings")
     if meetings is not None:
         e, w = _meeting_rules(meetings, files["meetings"], known)
+        errors, warnings = errors + e, warnings + w
+    if "request_events" in frames:
+        e, w = event_rules(
+            frames["request_events"], files["request_events"], frames.get("requests"), files
+        )
         errors, warnings = errors + e, warnings + w
     if "participation" in frames:
         meeting_ids = set(_filled(meetings, "meeting_id")) if meetings is not None else None
@@ -247,3 +254,137 @@ def _participation_rules(
             "warning",
         )
     return errors, warnings
+
+
+def _each(
+    file: str,
+    column: str,
+    rows: list,
+    values: list,
+    template: str,
+    params: list[dict],
+    severity: str = "error",
+) -> list[Problem]:
+    """Return one Problem per row whose message takes that row's params (at most MAX_LISTED)."""
+    problems = [
+        make(file, int(row), column, str(value), template, severity, **extra)
+        for row, value, extra in zip(
+            rows[:MAX_LISTED], values[:MAX_LISTED], params[:MAX_LISTED], strict=True
+        )
+    ]
+    if len(rows) > MAX_LISTED:
+        problems.append(
+            make(
+                file,
+                None,
+                column,
+                None,
+                N_("{count} more rows like this: {problem}"),
+                severity,
+                count=len(rows) - MAX_LISTED,
+                problem=problems[-1].message,
+            )
+        )
+    return problems
+
+
+def event_rules(
+    frame: pd.DataFrame, file: str, requests: pd.DataFrame | None, files: dict[str, str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Return (errors, warnings) of request_events against requests (docs/data-contract.md).
+
+    Errors: an unknown request, a change before the request was received, a last event whose
+    status is not the request's status, a completed event on another day than completed_on.
+    Warning: an event after a final status (the history is used as given).
+    """
+    if requests is None or "request_id" not in requests:
+        return [], []
+    requests_file = files.get("requests", "requests.csv")
+    problems: list[Problem] = []
+    ids = _filled(frame, "request_id")
+    request_ids = requests["request_id"].str.strip()
+    first = ~request_ids.duplicated()
+    known = set(request_ids[first & (request_ids != "")])
+    severity = {name: level for name, (level, _text) in contract.EVENT_CHECKS.items()}
+    problems += located(
+        file,
+        "request_id",
+        ids[~isin(ids, known)],
+        N_("unknown request: expected a request_id in {requests}"),
+        severity["unknown_request"],
+        requests=requests_file,
+    )
+    by_id = requests[first].set_index(request_ids[first])
+    received = _dates(by_id, "received_on")
+    completed = _dates(by_id, "completed_on")
+    status_of = _filled(by_id, "status")
+    days = _dates(frame, "changed_on")
+    statuses = _filled(frame, "status")
+    usable = days.index.intersection(ids.index[isin(ids, known)])
+    usable = usable.intersection(statuses.index[isin(statuses, contract.STATUSES)])
+    events = pd.DataFrame(
+        {"request_id": ids[usable], "day": days[usable], "status": statuses[usable]},
+        index=usable,
+    )
+    events["row"] = events.index
+    if events.empty or received.empty:
+        return [p for p in problems if p.severity == "error"], []
+    # Before the request was received.
+    start = events["request_id"].map(received)
+    early = events[start.notna() & (events["day"] < start)]
+    problems += _each(
+        file,
+        "changed_on",
+        early.index.tolist(),
+        frame.loc[early.index, "changed_on"].tolist(),
+        N_("before the request was received ({received}): expected that day or later"),
+        [{"received": d.date().isoformat()} for d in start[early.index]],
+        severity["before_received"],
+    )
+    # In the order the changes happened (same day: the file's order).
+    events = events.sort_values(["request_id", "day", "row"], kind="stable")
+    final = events["status"].isin(contract.FINAL_STATUSES)
+    closed_before = final.groupby(events["request_id"]).cumsum() - final > 0
+    late = events[closed_before].sort_index()
+    problems += located(
+        file,
+        "status",
+        frame.loc[late.index, "status"],
+        N_(
+            "after the request was closed (completed, rejected or withdrawn): "
+            "the history is used as given"
+        ),
+        severity["after_final"],
+    )
+    last = events.groupby("request_id", sort=False).tail(1)
+    expected = last["request_id"].map(status_of)
+    wrong = last[expected.notna() & (last["status"] != expected)].sort_index()
+    problems += _each(
+        file,
+        "status",
+        wrong.index.tolist(),
+        frame.loc[wrong.index, "status"].tolist(),
+        N_(
+            "the request's last change of status, but {requests} gives its status as "
+            "'{status}': expected the same status"
+        ),
+        [{"requests": requests_file, "status": expected[r]} for r in wrong.index],
+        severity["last_disagrees"],
+    )
+    done = events[events["status"] == "completed"].groupby("request_id", sort=False).tail(1)
+    on = done["request_id"].map(completed)
+    off = done[on.notna() & (done["day"] != on)].sort_index()
+    problems += _each(
+        file,
+        "changed_on",
+        off.index.tolist(),
+        frame.loc[off.index, "changed_on"].tolist(),
+        N_(
+            "the request was completed on {completed} according to {requests}: "
+            "expected the same day"
+        ),
+        [{"completed": on[r].date().isoformat(), "requests": requests_file} for r in off.index],
+    )
+    # Unknown statuses are the status column's own check (validate.py), an error.
+    errors = [p for p in problems if p.severity == "error"]
+    return errors, [p for p in problems if p.severity != "error"]

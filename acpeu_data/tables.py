@@ -337,6 +337,80 @@ def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFr
     return by_country.assign(name=by_country["iso3"].map(lambda c: geo.country_name(c, lang)))
 
 
+# --- the Pipeline page (acpeu_data.history) ------------------------------------------------------
+
+
+def stages_by_month_numbers(months: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return requests per stage at each month's end as one row per month, a column per stage."""
+    if months.empty:
+        return pd.DataFrame({_("Month"): []})
+    # history.stages_by_month gives each status's months together, in order: a reshape.
+    statuses = list(dict.fromkeys(months["status"]))
+    count = len(months) // len(statuses)
+    values = months["requests"].to_numpy().reshape(len(statuses), count)
+    shown = {_("Month"): months["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    for status, column in zip(statuses, values, strict=True):
+        shown[_(contract.STATUSES.get(status, status))] = column
+    return pd.DataFrame(shown)
+
+
+def stage_days_numbers(times: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the days-in-stage table: stays that ended, median, quartiles, shortest, longest."""
+    return pd.DataFrame(
+        {
+            _("Stage"): _mapped(times["status"], _labels(contract.STATUSES, _)),
+            _("Stays that ended"): times["stays"].to_numpy(),
+            _("Median days"): times["median"].to_numpy(),
+            _("First quartile"): times["q1"].to_numpy(),
+            _("Third quartile"): times["q3"].to_numpy(),
+            _("Shortest"): times["min"].array,
+            _("Longest"): times["max"].array,
+        }
+    )
+
+
+def moves_for_display(moves: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the moves between stages with readable stage names, most frequent first."""
+    shown = moves.sort_values("moves", ascending=False, kind="stable")
+    to_label = _labels(contract.STATUSES, _)
+    return pd.DataFrame(
+        {
+            _("From"): _mapped(shown["from_status"], to_label),
+            _("To"): _mapped(shown["to_status"], to_label),
+            _("Moves"): shown["moves"].to_numpy(),
+        }
+    )
+
+
+def ages_for_display(aged: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the open requests, oldest first: id, requester, topics, stage, received, days."""
+    return pd.DataFrame(
+        {
+            "request_id": aged["request_id"].array,
+            "requester": aged["requester_name"].array,
+            "topics": _joined(aged["topics"], _labels(contract.TOPICS, _)),
+            "status": _mapped(aged["status"], _labels(contract.STATUSES, _)),
+            "received_on": aged["received_on"].dt.date.array,
+            "days": aged["days"].to_numpy(),
+        }
+    )
+
+
+def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Translate):
+    """Return what changed between two dates, readable: day, request, requester, what, from, to."""
+    to_label = _labels(contract.STATUSES, _)
+    return pd.DataFrame(
+        {
+            "changed_on": changes["changed_on"].dt.date.array,
+            "request_id": changes["request_id"].array,
+            "requester": changes["requester"].array,
+            "kind": _mapped(changes["kind"], _labels(kinds, _)),
+            "previous_status": _mapped(changes["previous_status"], to_label),
+            "status": _mapped(changes["status"], to_label),
+        }
+    )
+
+
 def illustrative_rows(ds, table: str) -> pd.DataFrame:
     """Return the illustrative records of a table, in the contract's columns (then the extras)."""
     from acpeu_data.filters import illustrative_mask

@@ -173,6 +173,21 @@ def _bad_dates(cells: pd.Series) -> pd.Series:
     return cells[parsed.isna() | ~cells.str.match(DATE_RE)]
 
 
+def _dates_out_of_window(cells: pd.Series, file: str, name: str) -> list[Problem]:
+    # `cells`: real dates as YYYY-MM-DD, which compare as text in the order of the days.
+    earliest, latest = contract.EARLIEST_DATE.isoformat(), contract.latest_date().isoformat()
+    outside = cells[(cells < earliest) | (cells > latest)]
+    return located(
+        file,
+        name,
+        outside,
+        "outside the dates the dashboard reads: expected a date from {earliest} to {latest} "
+        "(one year after today)",
+        earliest=earliest,
+        latest=latest,
+    )
+
+
 def _date_message(value: str) -> tuple[str, dict]:
     if re.match(DATE_RE, value):
         return N_("no such day: expected a real date as YYYY-MM-DD, e.g. 2017-03-21"), {}
@@ -241,15 +256,25 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
         message = N_("unknown code in the list: expected some of {codes}, separated by ;")
         return located(file, name, items[~isin(items, allowed)], message, codes=codes_text(allowed))
     if column.type == "date":
-        return located(file, name, _bad_dates(filled), _date_message)
+        bad = _bad_dates(filled)
+        return located(file, name, bad, _date_message) + _dates_out_of_window(
+            filled.drop(bad.index), file, name
+        )
     if column.type == "number":
         return located(file, name, _bad_numbers(filled), _number_message)
     if column.type == "integer":
         whole = filled.str.match(INTEGER_RE)
         problems = located(file, name, filled[~whole], "not a whole number: expected e.g. 12")
         good = filled[whole].astype("int64")
-        return problems + located(
+        problems += located(
             file, name, filled[good.index[good < 0]], "negative: expected 0 or more"
+        )
+        return problems + located(
+            file,
+            name,
+            filled[good.index[good > contract.MAX_COUNT]],
+            "more than {limit} in one row: expected a count of 0 to {limit}",
+            limit=format(contract.MAX_COUNT, ","),
         )
     return []
 

@@ -18,7 +18,7 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from acpeu_data import charts, contract, geo, i18n, metrics, tables
+from acpeu_data import charts, contract, geo, history, i18n, metrics, tables
 from acpeu_data import filters as flt
 from acpeu_data.filters import Filters
 from acpeu_data.load import Dataset
@@ -604,11 +604,125 @@ def meetings(view: View) -> Section:
     return section
 
 
+def pipeline(view: View) -> Section:
+    """The Pipeline page: stages as of To (or today), ageing, stages by month, days per stage,
+    and with From and To both set what happened in between (acpeu_data.history)."""
+    _ = view._
+    ds, f, requests = view.dataset, view.filters, view.requests
+    day = f.date_to
+    reference = day or dt.date.today()
+    section = Section("Pipeline", _("Pipeline"))
+    h = history.history(ds)
+    if not ds.has_events:
+        section.notes.append(
+            _(
+                "Stages are estimated: the data has no status history (request_events.csv), so "
+                "each request is taken to have had its status since it was received, and a "
+                "completed request to have been ongoing from receipt to completion."
+            )
+        )
+    elif h.is_estimated:
+        section.notes.append(
+            _(
+                "Stages are estimated for {count} requests that have no rows in the status "
+                "history (request_events.csv)."
+            ).format(count=view.number(int(h.estimated.sum())))
+        )
+    section.text.append(
+        _("Stages as of {day}.").format(day=view.date(day))
+        if day
+        else _("Stages as of today ({day}); set To in the filters for another day.").format(
+            day=view.date(reference)
+        )
+    )
+    by_stage = history.by_stage(requests)
+    aged = history.ages(requests, day)
+    bands = history.age_bands(aged)
+    section.charts = [
+        labelled_bar(
+            view,
+            by_stage,
+            key="by_stage",
+            label="label",
+            value="requests",
+            title=_("Requests by stage"),
+            colours=[contract.STATUS_COLOURS[s] for s in by_stage["status"]],
+            label_title=_("Stage"),
+            value_title=_("Requests"),
+        ),
+        labelled_bar(
+            view,
+            bands,
+            key="age_bands",
+            label="label",
+            value="requests",
+            title=_("Open requests by days since receipt"),
+            colours="#E69F00",
+            label_title=_("Days since receipt"),
+            value_title=_("Requests"),
+        ),
+    ]
+    months = history.stages_by_month(ds, requests, day)
+    if len(months):
+        title = _("Requests in each stage at the end of each month")
+        section.charts.append(
+            Chart(
+                "stages_over_time",
+                title,
+                charts.stages_over_time(months, _, title=title, value_title=_("Requests")),
+                tables.stages_by_month_numbers(months, _),
+            )
+        )
+        section.charts.append(
+            Chart(
+                "moves",
+                _("Moves between stages"),
+                None,
+                tables.moves_for_display(history.moves(ds, requests, day), _),
+            )
+        )
+    times = history.time_in_stage(ds, requests, day)
+    if times["stays"].sum():
+        title = _("Median days in each stage (line: the middle half of the stays)")
+        section.charts.append(
+            Chart(
+                "stage_days",
+                title,
+                charts.stage_days(times, _, title=title, value_title=_("Days")),
+                tables.stage_days_numbers(times, _),
+            )
+        )
+    if f.date_from and f.date_to:
+        counts = history.change_counts(changes_between(view))
+        plural = {
+            "new": _("New requests"),
+            "change": _("Other status changes"),
+            "completed": _("Completions"),
+            "rejected": _("Rejections"),
+            "withdrawn": _("Withdrawals"),
+        }
+        section.headlines = [
+            Headline(kind, plural[kind], view.number(counts[kind])) for kind in history.KINDS
+        ]
+    return section
+
+
+def changes_between(view: View) -> pd.DataFrame:
+    """Return what happened to the filtered requests between From and To (both must be set).
+
+    Requests received before From count too: what happened to them in between.
+    """
+    f = view.filters
+    wider = flt.filter_requests(view.dataset, f.replace(date_from=None))
+    return history.changes_between(view.dataset, wider, f.date_from, f.date_to)
+
+
 # The pages' content by title. A page added to the dashboard adds its builder here to be
 # printed in full; until then a report lists it by title with a note.
 PAGES: dict[str, Callable[[View], Section]] = {
     "Overview": overview,
     "Requests": requests,
+    "Pipeline": pipeline,
     "Countries": countries,
     "Meetings": meetings,
 }

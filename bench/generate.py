@@ -9,6 +9,8 @@ requester types, requesters, topic combinations, typologies and statuses, benefi
 meeting kinds and venues, delegations and their sizes. Rare codes get a small floor so that
 every filter value occurs in a large folder. Dates fall in 2015-2018. The same N and seed
 always give byte-identical files. Vectorised with numpy: 1,000,000 requests take seconds.
+The status history (request_events.csv, about four changes per request) follows each
+request's status and completion date.
 
 Proportions: one meeting per MEETING_EVERY requests (the bundled data has about one per 8;
 fewer here so that participation at N = 1,000,000 stays under the contract's row limit),
@@ -185,6 +187,58 @@ def requests_table(rng: np.random.Generator, bundled: _Bundled, n: int) -> pd.Da
     )
 
 
+# The changes of status a request goes through to reach its status (after its receipt).
+PATHS = {
+    "received": ["received"],
+    "under_review": ["received", "under_review"],
+    "approved": ["received", "under_review", "approved"],
+    "ongoing": ["received", "under_review", "approved", "ongoing"],
+    "completed": ["received", "under_review", "approved", "ongoing", "completed"],
+    "rejected": ["received", "under_review", "rejected"],
+    "withdrawn": ["received", "under_review", "withdrawn"],
+}
+
+
+def events_table(rng: np.random.Generator, requests: pd.DataFrame) -> pd.DataFrame:
+    """Return the status history of the requests: about four changes each, on their path.
+
+    A completed request reaches review, approval and work in the first half of the time it
+    took and is completed on its completed_on; any other moves on every one to eight weeks.
+    So the history agrees with requests.csv (the contract's checks find nothing).
+    """
+    codes = list(PATHS)
+    status = pd.Index(codes).get_indexer(requests["status"].to_numpy(dtype=object))
+    lengths = np.array([len(PATHS[c]) for c in codes])[status]
+    width = max(len(p) for p in PATHS.values())
+    table = np.array([PATHS[c] + [""] * (width - len(PATHS[c])) for c in codes], dtype=object)
+    rows = np.repeat(np.arange(len(requests)), lengths)
+    step = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    received = requests["received_on"].to_numpy(dtype="datetime64[D]")[rows]
+    gaps = rng.integers(7, 57, size=len(rows))
+    gaps[step == 0] = 0
+    moved = np.cumsum(gaps) - np.repeat(np.cumsum(gaps)[np.cumsum(lengths) - lengths], lengths)
+    day = received + moved.astype("timedelta64[D]")
+    completed_on = requests["completed_on"].replace("", None).to_numpy(dtype="datetime64[D]")[rows]
+    done = (status[rows] == codes.index("completed")) & ~np.isnat(completed_on)
+    span = (completed_on - received).astype(np.int64)
+    share = np.sort(rng.random((len(rows), 3)), axis=1)[
+        np.arange(len(rows)), np.minimum(step, 3) - 1
+    ]
+    early = (span * share * 0.5).astype(np.int64).astype("timedelta64[D]")
+    day = np.where(done & (step > 0) & (step < 4), received + early, day)
+    day = np.where(done & (step == 4), completed_on, day)
+    day = np.minimum(day, np.datetime64(contract.PROGRAMME_END))
+    day = np.maximum(day, received)
+    return pd.DataFrame(
+        {
+            "request_id": requests["request_id"].to_numpy(dtype=object)[rows],
+            "status": table[status[rows], step],
+            "changed_on": _iso(day),
+            "note": "",
+        }
+    )
+
+
 def meetings_table(rng: np.random.Generator, bundled: _Bundled, m: int) -> pd.DataFrame:
     """Return m meetings: bundled venues (with coordinates) or a country's centroid."""
     venues = bundled.meetings[["city", "country_iso3", "lat", "lon"]]
@@ -256,12 +310,15 @@ def generate(n: int, out: Path | None = None, seed: int = 0, template: Path = BU
     rng = np.random.default_rng(seed)
     bundled = _Bundled(template)
     meetings = meetings_table(rng, bundled, max(1, round(n / MEETING_EVERY)))
+    requests = requests_table(rng, bundled, n)
     tables = {
         "countries": bundled.countries,
         "regional_organisations": bundled.organisations,
-        "requests": requests_table(rng, bundled, n),
+        "requests": requests,
         "meetings": meetings,
         "participation": participation_table(rng, bundled, meetings["meeting_id"]),
+        # Drawn last, so that the other tables stay those of the same seed without it.
+        "request_events": events_table(rng, requests),
     }
     for name, frame in tables.items():
         frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")

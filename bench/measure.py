@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script: make acpeu_data, ui and bench 
 PAGES = [
     "dashboard.py",
     "pages/requests.py",
+    "pages/pipeline.py",
     "pages/countries.py",
     "pages/meetings.py",
     "pages/data.py",
@@ -88,6 +89,7 @@ def measure_load(folder: Path) -> tuple[dict, object]:
         "requests": len(result.requests),
         "meetings": len(result.meetings),
         "participation": len(result.participation),
+        "request_events": len(result.request_events),
     }
     return figures, result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 PAGE_NAMES = {
     "dashboard.py": "Overview",
     "pages/requests.py": "Requests",
+    "pages/pipeline.py": "Pipeline",
     "pages/countries.py": "Countries",
     "pages/meetings.py": "Meetings",
     "pages/data.py": "Data",
@@ -39,7 +40,8 @@ def _load_rows(sizes: dict) -> list[list[str]]:
         rows.append(
             [
                 _size(size),
-                f"{counts['requests']:,} / {counts['meetings']:,} / {counts['participation']:,}",
+                f"{counts['requests']:,} / {counts['meetings']:,} / {counts['participation']:,}"
+                f" / {counts.get('request_events', 0):,}",
                 f"{load['first_s']:.2f}",
                 f"{load['cached_s'] * 1000:.2f}",
                 f"{load['rss_mb']:.0f}",
@@ -166,7 +168,7 @@ def markdown(results: dict) -> str:
         *_table(
             [
                 "requests",
-                "rows: requests / meetings / participation",
+                "rows: requests / meetings / participation / request_events",
                 "first load s",
                 "cached ms",
                 "process RSS MB",

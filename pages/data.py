@@ -136,8 +136,7 @@ elif state.is_database or ds.version[:1] == ("database",):
         ).format(seconds=page.number(seconds))
     )
 else:
-    st.write(_("Your data folder:"))
-    st.text(ds.origin)
+    st.text(ui_data.source_label(ds, _))
 st.dataframe(
     memo.for_data(ds, ("files", page.lang), lambda: tables.files_for_display(ds, _, page.lang)),
     hide_index=True,
@@ -252,6 +251,12 @@ st.write(
         "never saved on the server. Start from a template:"
     )
 )
+st.caption(
+    _(
+        "A sixth table is optional: request_events.csv, the history of each request's status "
+        "(without it, stages are estimated from the requests)."
+    )
+)
 if can_publish:
     st.write(
         _(
@@ -306,7 +311,7 @@ uploads = st.file_uploader(
 if uploads and st.button(_("Use these files"), type="primary", key="use_upload"):
     with st.spinner(_("Checking the files...")):
         found = ui_data.use_upload(
-            {f.name: f.getvalue() for f in uploads}, keep_files=identity.is_data_manager
+            [(f.name, f.getvalue()) for f in uploads], keep_files=identity.is_data_manager
         )
     if not found:
         st.rerun()

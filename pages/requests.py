@@ -45,6 +45,15 @@ with right:
     show(page, section.chart("by_typology"))
     show(page, section.chart("by_region"))
 
+if page.filters.date_to and not page.dataset.has_events:
+    st.caption(
+        _(
+            "Statuses on {day} are estimated: the data has no status history "
+            "(request_events.csv), so a completed request counts as ongoing until its "
+            "completion and any other request has its status from its receipt on."
+        ).format(day=page.date(page.filters.date_to))
+    )
+
 st.header(_("Time from request to completion"), anchor=False)
 completion = section.chart("completion")
 if completion is not None:

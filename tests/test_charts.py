@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import charts, contract, filters, metrics, tables
+from acpeu_data import charts, contract, filters, history, metrics, tables
 from acpeu_data.filters import Filters
 
 
@@ -84,6 +84,12 @@ def _figures() -> dict[str, go.Figure]:
             title="t",
             value_title="v",
             count_title="c",
+        ),
+        "stages over time": charts.stages_over_time(
+            history.stages_by_month(ds, requests), str, title="t", value_title="v"
+        ),
+        "days per stage": charts.stage_days(
+            history.time_in_stage(ds, requests), str, title="t", value_title="v"
         ),
     }
 

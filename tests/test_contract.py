@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def documented_tables() -> dict[str, list[dict[str, str]]]:
     return tables
 
 
-def test_the_document_lists_the_five_files():
+def test_the_document_lists_every_table():
     assert list(documented_tables()) == [t.file for t in contract.TABLES.values()]
 
 
@@ -121,3 +122,43 @@ def test_documented_limits_are_the_enforced_ones():
     assert f"{contract.MAX_ROWS:,} rows" in text
     assert f"{contract.MAX_CELL_CHARS:,} characters per cell" in text
     assert f"stopped after {contract.MAX_UPLOAD_READ_SECONDS} seconds" in text
+
+
+def test_documented_plausible_values_are_the_enforced_ones():
+    text = DOC.read_text(encoding="utf-8")
+    assert f"from {contract.EARLIEST_DATE.isoformat()} to one year after the day" in text
+    assert f"a date before {contract.EARLIEST_DATE.isoformat()} or later than one year" in text
+    assert f"above {contract.MAX_COUNT:,} in one row" in text
+    assert f"{contract.MAX_COLUMNS:,} columns per table" in text
+    assert f"at most {contract.MAX_UPLOAD_READER_BYTES // 2**20:,} MB of memory" in text
+    rows = {r["column"]: r["rule"] for r in documented_tables()["participation.csv"]}
+    assert rows["participants"] == f"0 to {contract.MAX_COUNT:,}"
+    assert contract.PARTICIPATION.column("participants").description == rows["participants"]
+    # Totals cannot overflow: the documented bound holds for the largest table allowed.
+    assert f"{contract.MAX_ROWS:,} rows of {contract.MAX_COUNT:,}" in text
+    assert contract.MAX_ROWS * contract.MAX_COUNT < 2**63
+    latest = contract.latest_date(dt.date(2030, 6, 1))
+    assert latest == dt.date(2031, 6, 1)  # "one year after"
+
+
+def test_optional_tables_are_documented_as_optional():
+    text = DOC.read_text(encoding="utf-8")
+    for table in contract.TABLES.values():
+        heading = next(line for line in text.splitlines() if line.startswith(f"## {table.file}"))
+        assert ("optional" in heading) == table.optional, heading
+    assert set(contract.REQUIRED_TABLES) == {
+        "countries",
+        "regional_organisations",
+        "requests",
+        "meetings",
+        "participation",
+    }
+
+
+def test_event_checks_are_documented_with_their_severity():
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    for severity, text in contract.EVENT_CHECKS.values():
+        assert f"- {severity}: {text}" in lines
+    assert {s for s, _ in contract.EVENT_CHECKS.values()} == {"error", "warning"}
+    assert contract.FINAL_STATUSES == ("completed", "rejected", "withdrawn")
+    assert set(contract.OPEN_STATUSES) | set(contract.FINAL_STATUSES) == set(contract.STATUSES)

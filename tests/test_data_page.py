@@ -85,8 +85,10 @@ def test_a_folder_path_with_markdown_in_it_is_shown_literally(tmp_path, monkeypa
     folder = tmp_path / "my_data_*folder*"
     app = data_page(folder, monkeypatch)  # does not exist: one problem, about the folder
     assert "my\\_data\\_\\*folder\\*" in " ".join(e.value for e in app.error)
-    assert str(folder) in texts(app.error)
-    assert str(folder) in texts(app.text)
+    assert folder.name in texts(app.error)
+    assert folder.name in texts(app.text)
+    # Only its name: where the server keeps its data is nobody's business (issue 16, item 9).
+    assert str(tmp_path) not in texts(app.error) + texts(app.text)
 
 
 def test_upload_in_session_state_is_used_and_back_button_returns(monkeypatch):
@@ -179,3 +181,35 @@ def test_by_file_keeps_the_order_of_first_appearance():
     problems = [ad.Problem(f, 2, None, None, "x") for f in ("b.csv", "a.csv", "b.csv")]
     assert {f: len(p) for f, p in ui_data.by_file(problems).items()} == {"b.csv": 2, "a.csv": 1}
     assert list(ui_data.by_file(problems)) == ["b.csv", "a.csv"]
+
+
+def test_a_user_never_sees_source_paths_in_an_error():
+    """Issue 16, item 9: Streamlit shows tracebacks with the server's paths by default."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_the_data_source_is_named_without_its_server_path(data_copy, monkeypatch):
+    app = data_page(data_copy.path, monkeypatch)
+    assert not app.error
+    assert "the configured data folder (data)" in texts(app.text)
+    everything = texts(app.text) + texts(app.markdown) + texts(app.caption)
+    assert str(data_copy.path.parent) not in everything
+    ds = ad.load(data_copy.path)
+    assert ui_data.source_label(ds, str) == "the configured data folder (data)"
+    assert ui_data.source_label(ad.load(ui_data.BUNDLED_DIR), str) == "the bundled data"
+
+
+def test_with_no_readable_data_at_all_the_page_lists_the_problems(tmp_path, monkeypatch):
+    """The configured folder and the bundled data both broken: no crash, the problems shown."""
+    broken = tmp_path / "data"
+    broken.mkdir()  # a folder without any of the files
+    monkeypatch.setattr(ui_data, "BUNDLED_DIR", broken)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    monkeypatch.setenv("ACPEU_DATA_DIR", str(tmp_path / "gone"))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "No data can be shown" in texts(app.error)
+    listed = app.dataframe[0].value
+    assert listed["File"].tolist() == ["gone"]
+    assert str(tmp_path) not in texts(app.error)

@@ -75,3 +75,13 @@ def test_the_same_seed_gives_the_same_files_and_another_seed_does_not(folder, tm
     match, mismatch, errors = filecmp.cmpfiles(folder, again, names, shallow=False)
     assert (mismatch, errors) == ([], [])
     assert not filecmp.cmp(folder / "requests.csv", other / "requests.csv", shallow=False)
+
+
+def test_the_status_history_has_about_four_changes_per_request_and_agrees(dataset):
+    events = dataset.request_events
+    assert dataset.has_events and 3.5 <= len(events) / N <= 5
+    assert not [p for p in dataset.warnings if "request_events" in p.file]
+    last = events.groupby("request_id", sort=False)["status"].last()
+    statuses = dataset.requests.set_index("request_id")["status"]
+    assert (last == statuses[last.index]).all()
+    assert set(events["request_id"]) == set(dataset.requests["request_id"])

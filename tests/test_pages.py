@@ -16,7 +16,13 @@ from acpeu_data import filters as flt
 from acpeu_data import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/requests.py", "pages/countries.py", "pages/meetings.py", "pages/data.py"]
+PAGES = [
+    "pages/requests.py",
+    "pages/pipeline.py",
+    "pages/countries.py",
+    "pages/meetings.py",
+    "pages/data.py",
+]
 TIMEOUT = 60
 
 
@@ -126,6 +132,17 @@ def test_invalid_link_values_are_dropped_with_a_notice():
     assert app.multiselect(key="w_region").value == ["Pacific"]
     notices = " ".join(w.value for w in app.warning)
     assert "Atlantis" in notices
+
+
+def test_a_link_of_500_junk_values_gives_one_notice_not_500():
+    """Issue 16, item 10: each junk value used to get a banner of its own."""
+    junk = [f"junk{i}" for i in range(500)]
+    app = run_app({"region": junk, "topic": ["nope"]})
+    link_notices = [w for w in app.warning if "in the link" in w.value]
+    assert len(link_notices) == 1
+    text = link_notices[0].value
+    assert text.count("Ignored") == 3 and "… and 498 more values of the link were ignored." in text
+    assert metric_values(app)["Requests"] == str(len(ad.load().requests))  # nothing filtered
 
 
 def test_reset_filters_clears_every_filter():

@@ -143,6 +143,30 @@ def test_71_requests_of_which_10_rejected_at_the_close(ds: ad.Dataset) -> None:
     assert (requests["status"] == "rejected").sum() == 10
 
 
+def test_the_illustrative_history_agrees_with_the_requests_and_the_close(ds: ad.Dataset) -> None:
+    assert ds.has_events and not [w for w in ds.warnings if "request_events" in w.file]
+    events = ds.request_events
+    assert set(events["request_id"]) == set(ds.requests["request_id"])
+    assert events["note"].str.endswith("(illustrative)").all()
+    assert events["changed_on"].max() <= pd.Timestamp(PROGRAMME_CLOSE)
+    # At the close, the status of every request's last change is its status in requests.csv.
+    closed = requests_as_of(ds, PROGRAMME_CLOSE)["status"].value_counts().to_dict()
+    assert closed == {"completed": 59, "rejected": 10, "withdrawn": 2}
+    # Nothing was closed on the day it arrived, so at each checkpoint some are open.
+    for day in (RELEASE_2015, NAIROBI_2016, SEED_2017):
+        assert requests_as_of(ds, day)["status"].isin(contract.OPEN_STATUSES).any()
+
+
+def test_the_guyana_e_visa_report_counts_as_completed_from_8_march_2017(ds: ad.Dataset) -> None:
+    def guyana_visas(day: dt.date) -> pd.Series:
+        requests = requests_as_of(ds, day)
+        return requests[(requests["requester"] == "GUY") & requests["topic_visas"]].iloc[0]
+
+    assert guyana_visas(SEED_2017)["status"] == "completed"
+    before = guyana_visas(dt.date(2017, 3, 7))
+    assert before["status"] == "ongoing" and pd.isna(before["completed_on"])
+
+
 def test_trafficking_and_smuggling_only_after_mid_2015_and_most_requested_at_the_end(
     ds: ad.Dataset,
 ) -> None:

@@ -238,8 +238,9 @@ def test_report_of_a_filter_that_matches_nothing(dataset):
 
 
 def test_a_page_without_a_declaration_is_listed_with_a_note(dataset):
-    content = report.assemble(dataset, FILTER, "en", ["Overview", "Pipeline"], made_at=MADE)
-    assert [s.title for s in content.sections] == ["Overview", "Pipeline"]
+    # A page the dashboard may add later, with no builder in acpeu_data/views.py yet.
+    content = report.assemble(dataset, FILTER, "en", ["Overview", "Budgets"], made_at=MADE)
+    assert [s.title for s in content.sections] == ["Overview", "Budgets"]
     assert content.sections[1].notes == ["This page is not part of printed reports yet."]
 
 

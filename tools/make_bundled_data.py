@@ -569,8 +569,70 @@ def write(name: str, columns: list[str], rows: list[dict]) -> None:
         writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
 
 
+# --- Status history (illustrative) ----------------------------------------------------------
+# No history of the requests was published: request_events.csv is made up from requests.csv
+# (each request's receipt, final status and completion date), so that it agrees with it and
+# with every checkpoint. One generator per request id: a changed request changes only its rows.
+EVENT_COLUMNS = ["request_id", "status", "changed_on", "note"]
+EVENT_NOTES = {
+    "under_review": "Eligibility and needs assessment (illustrative)",
+    "approved": "Terms of reference agreed (illustrative)",
+    "ongoing": "Assistance under way (illustrative)",
+    "completed": "Assistance completed (illustrative)",
+    "rejected": "Not taken up by the programme (illustrative)",
+    "withdrawn": "Withdrawn by the requester (illustrative)",
+}
+STAGES = ["under_review", "approved", "ongoing"]
+LAST_CHANGE = dt.date(2019, 8, 31)  # the programme's close
+
+
+def request_events(requests: list[dict[str, str]]) -> list[dict]:
+    """Return status changes for requests.csv's rows, ending on each request's status.
+
+    A completed request passes review, approval and work before its completed_on; a rejected
+    or withdrawn one is reviewed first; an open one reaches its status. Every change comes
+    after the receipt, and none after the programme closed.
+    """
+    rows = []
+    for request in requests:
+        rng = random.Random(f"{SEED}-{request['request_id']}")
+        received = dt.date.fromisoformat(request["received_on"])
+        status = request["status"]
+        done = request["completed_on"]
+        if status == "completed" and done:
+            end = dt.date.fromisoformat(done)
+            # Review, approval and the start of work within the first half of the time taken.
+            span = (end - received).days
+            cuts = sorted(rng.sample(range(1, max(span // 2, 4)), 3))
+            changes = [(s, received + dt.timedelta(c)) for s, c in zip(STAGES, cuts, strict=True)]
+            changes.append(("completed", end))
+        elif status in ("rejected", "withdrawn", "completed"):
+            review = received + dt.timedelta(rng.randint(5, 20))
+            closed = review + dt.timedelta(rng.randint(20, 90))
+            changes = [("under_review", review), (status, min(closed, LAST_CHANGE))]
+        else:
+            reached = STAGES[: STAGES.index(status) + 1] if status in STAGES else []
+            day, changes = received, []
+            for stage in reached:
+                day += dt.timedelta(rng.randint(7, 45))
+                changes.append((stage, min(day, LAST_CHANGE)))
+        for stage, day in changes:
+            rows.append(
+                {"request_id": request["request_id"], "status": stage,
+                 "changed_on": max(day, received), "note": EVENT_NOTES[stage]}
+            )  # fmt: skip
+    return rows
+
+
+def write_request_events() -> None:
+    """Write request_events.csv from the requests.csv in data/ (so the two always agree)."""
+    with (DATA / "requests.csv").open(encoding="utf-8", newline="") as handle:
+        requests = list(csv.DictReader(handle))
+    write("request_events.csv", EVENT_COLUMNS, request_events(requests))
+
+
 def main() -> None:
-    """Write the four tables of data/ that follow from countries.csv."""
+    """Write the tables of data/ that follow from countries.csv."""
     regions = region_of_country()
     organisations = [
         {"code": code, "name": name, "region": region, "secretariat": seat,
@@ -582,6 +644,7 @@ def main() -> None:
     write("requests.csv", REQUEST_COLUMNS, all_requests())
     write("meetings.csv", MEETING_COLUMNS, MEETINGS)
     write("participation.csv", PARTICIPATION_COLUMNS, participation_rows())
+    write_request_events()
     print(f"wrote {', '.join(sorted(p.name for p in DATA.glob('*.csv')))} to {DATA}")
 
 

@@ -14,10 +14,13 @@ derived frame from writing through to the cached one).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import string
 import sys
+import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +30,9 @@ import acpeu_data as ad
 from acpeu_data import contract, database, export, metrics, tables
 from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR
+from acpeu_data.validate import N_, make
 from acpeu_data.versions import Version
+from ui import memo
 
 UPLOAD_KEY = "uploaded_dataset"
 UPLOAD_PROBLEMS_KEY = "upload_problems"
@@ -44,9 +49,9 @@ _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 class DataState:
     """The dataset a page shows, and what went wrong with the one it was meant to show."""
 
-    dataset: ad.Dataset
+    dataset: ad.Dataset | None  # None only when no data at all can be read (not even bundled)
     problems: list[ad.Problem] = field(default_factory=list)  # errors of the configured folder
-    failed_origin: str | None = None  # the folder that has those errors
+    failed_origin: str | None = None  # the folder that has those errors (its name, not a path)
     is_upload: bool = False
     version: Version | None = None  # the published version shown (None: a folder or upload)
     is_database: bool = False  # the configured source is a database (ACPEU_DATA_URL)
@@ -84,9 +89,16 @@ def check_seconds() -> float:
 
 @st.cache_resource(show_spinner=False)
 def _last_good() -> dict[str, ad.Dataset]:
-    # The last dataset of each database that passed every check, for every session: a broken
-    # or unreachable database leaves the dashboard on it, also for a session that starts then.
+    # The last dataset of each database or folder that passed every check, for every session:
+    # a broken or unreachable source leaves the dashboard on it, also for a session that
+    # starts then.
     return {}
+
+
+def _bundled() -> ad.Dataset | None:
+    """Return the bundled data, or None when not even it can be read."""
+    result = _load(BUNDLED_DIR)
+    return result if isinstance(result, ad.Dataset) else None
 
 
 def _load_database(url: str) -> ad.Dataset | ad.DataError:
@@ -125,7 +137,14 @@ def _load(origin: Path) -> ad.Dataset | ad.DataError:
 
 
 def current() -> DataState:
-    """Return the session's upload if any, else the configured folder, else the bundled data."""
+    """Return the session's upload if any, else the configured folder, else the bundled data.
+
+    A folder that cannot be used (errors in its files, or an OS error such as a missing or
+    unreadable file) is replaced by its last good data, else by the bundled data; the state
+    carries its problems for the banner. Only when not even the bundled data can be read is
+    the dataset None.
+    """
+    uploads().forget_ended()
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is not None:
         return DataState(dataset=uploaded, is_upload=True)
@@ -135,7 +154,7 @@ def current() -> DataState:
         if isinstance(result, ad.Dataset):
             _last_good()[url] = result
             return DataState(dataset=result, is_database=True)
-        fallback = _last_good().get(url) or _load(BUNDLED_DIR)
+        fallback = _last_good().get(url) or _bundled()
         return DataState(
             dataset=fallback,
             problems=result.problems,
@@ -149,14 +168,15 @@ def current() -> DataState:
     if folder is not None:
         result = _load(folder)
         if isinstance(result, ad.Dataset):
-            st.session_state["last_good_dataset"] = result
+            _last_good()[str(folder)] = result
             return DataState(dataset=result)
-        # A folder with errors is not used: keep what this session had, else the bundled data.
-        fallback = st.session_state.get("last_good_dataset")
-        if fallback is None:
-            fallback = _load(BUNDLED_DIR)
-        return DataState(dataset=fallback, problems=result.problems, failed_origin=str(folder))
-    return DataState(dataset=_load(BUNDLED_DIR))
+        # A folder with errors is not used: keep its last good data, else the bundled data.
+        fallback = _last_good().get(str(folder)) or _bundled()
+        return DataState(dataset=fallback, problems=result.problems, failed_origin=folder.name)
+    bundled = _load(BUNDLED_DIR)
+    if isinstance(bundled, ad.DataError):
+        return DataState(dataset=None, problems=bundled.problems, failed_origin=BUNDLED_DIR.name)
+    return DataState(dataset=bundled)
 
 
 def _published() -> DataState | None:
@@ -171,10 +191,10 @@ def _published() -> DataState | None:
         return None
     result = _load(Path(latest.location))
     if isinstance(result, ad.Dataset):
-        st.session_state["last_good_dataset"] = result
+        _last_good()["published"] = result
         return DataState(dataset=result, version=latest)
     # Checked before it was published, so only a later change of the rules can get here.
-    fallback = st.session_state.get("last_good_dataset") or _load(BUNDLED_DIR)
+    fallback = _last_good().get("published") or _bundled()
     return DataState(
         dataset=fallback, problems=result.problems, failed_origin=f"version {latest.number}"
     )
@@ -192,11 +212,104 @@ def load_configured() -> ad.Dataset | None:
     return result if isinstance(result, ad.Dataset) else None
 
 
-def use_upload(files: dict[str, bytes], *, keep_files: bool = False) -> list[ad.Problem]:
+def source_label(ds: ad.Dataset, translate: Translate) -> str:
+    """Return where the data comes from in words, naming a folder by its name only.
+
+    Shown on screen and written in downloads: it never discloses a path on the server.
+    """
+    _ = translate
+    if ds.version[:1] == ("database",):
+        return ds.origin  # the database's URL without its password (database.display_url)
+    if ds.origin == "upload":
+        return _("files uploaded in this browser session")
+    if ds.is_bundled:
+        return _("the bundled data")
+    return _("the configured data folder ({name})").format(name=Path(ds.origin).name)
+
+
+class Uploads:
+    """The uploaded datasets held in memory by all sessions, within one server-wide budget.
+
+    A dataset is counted from its admission until it is garbage: when its session drops it
+    ("Back to ...", a new upload) or ends. What the memo stores built from it is then forgotten
+    (at the next page run of any session: forgetting takes locks a garbage collection must not).
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._held: dict[int, tuple[tuple, int]] = {}  # id(dataset) -> (version, bytes)
+        self._ended: list[tuple] = []
+        self._lock = threading.Lock()
+
+    @property
+    def held_bytes(self) -> int:
+        return sum(size for _version, size in list(self._held.values()))
+
+    def admit(self, dataset: ad.Dataset, replacing: ad.Dataset | None = None) -> ad.Problem | None:
+        """Count `dataset` in, or return the problem that refuses it (over the budget)."""
+        size = dataset_bytes(dataset)
+        with self._lock:
+            others = self.held_bytes - self._held.get(id(replacing), ((), 0))[1]
+            if others + size > self.budget:
+                gc.collect()  # datasets of ended sessions that only a collection frees
+                others = self.held_bytes - self._held.get(id(replacing), ((), 0))[1]
+            if others + size > self.budget:
+                return _over_budget(size, others, self.budget)
+            self._held[id(dataset)] = (dataset.version, size)
+            weakref.finalize(dataset, self._release, id(dataset), dataset.version)
+        return None
+
+    def _release(self, key: int, version: tuple) -> None:
+        # Called by the garbage collector, in whatever thread it runs: no lock, atomic steps only.
+        self._held.pop(key, None)
+        self._ended.append(version)
+
+    def forget_ended(self) -> None:
+        """Drop from the memo stores what was built from uploads no session holds any more."""
+        while self._ended:
+            version = self._ended.pop()
+            if all(held != version for held, _size in list(self._held.values())):
+                memo.forget_data("upload", version)
+
+
+def _over_budget(size: int, others: int, budget: int) -> ad.Problem:
+    message = N_(
+        "the server holds too much uploaded data right now: this upload needs {size} MB in "
+        "memory and {free} MB of the {limit} MB for uploads are free. Try again later, or ask "
+        "for the data to be placed in the data folder"
+    )
+    return make(
+        "upload",
+        None,
+        None,
+        None,
+        message,
+        size=format(-(-size // 2**20), ","),
+        free=format(max(budget - others, 0) // 2**20, ","),
+        limit=format(budget // 2**20, ","),
+    )
+
+
+def dataset_bytes(dataset: ad.Dataset) -> int:
+    """Return the memory a dataset holds: its tables, every Python object they point to included."""
+    return sum(
+        int(getattr(dataset, table).memory_usage(index=True, deep=True).sum())
+        for table in contract.TABLES
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def uploads() -> Uploads:
+    """The server's ledger of uploads in memory."""
+    return Uploads(contract.MAX_UPLOADS_IN_MEMORY_BYTES)
+
+
+def use_upload(files: list[tuple[str, bytes]], *, keep_files: bool = False) -> list[ad.Problem]:
     """Load uploaded files for this session only; return their problems (empty when used).
 
-    Files with errors leave the session's data as it was; their problems stay in the session
-    (upload_problems()) until the next upload or "Back to the bundled data".
+    Files with errors, or beyond the server's memory budget for uploads, leave the session's
+    data as it was; their problems stay in the session (upload_problems()) until the next
+    upload or "Back to the bundled data".
     """
     try:
         dataset = ad.load_files(files, time_limit=contract.MAX_UPLOAD_READ_SECONDS)
@@ -204,6 +317,10 @@ def use_upload(files: dict[str, bytes], *, keep_files: bool = False) -> list[ad.
     except ad.DataError as error:
         st.session_state[UPLOAD_PROBLEMS_KEY] = error.problems
         return error.problems
+    refused = uploads().admit(dataset, replacing=st.session_state.get(UPLOAD_KEY))
+    if refused is not None:
+        st.session_state[UPLOAD_PROBLEMS_KEY] = [refused]
+        return [refused]
     st.session_state[UPLOAD_KEY] = dataset
     st.session_state.pop(UPLOAD_PROBLEMS_KEY, None)
     if keep_files:

@@ -12,7 +12,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import i18n, views
+from acpeu_data import i18n, tables, views
 from acpeu_data.i18n import Translate
 from ui import auth, data, memo, sidebar
 
@@ -47,7 +47,13 @@ class Page:
 
     def _filtered(self, table: str, filter_rows: Callable[[ad.Dataset, ad.Filters], T]) -> T:
         key = (*_state_key(self.dataset, self.filters), table)
-        return memo.frames().get(key, lambda: filter_rows(self.dataset, self.filters))
+        own = getattr(self.dataset, table)
+        return memo.frames().get(
+            key,
+            lambda: filter_rows(self.dataset, self.filters),
+            # All rows are the dataset's own table, which the store then costs nothing.
+            size=lambda rows: 0 if rows is own else memo.size_of(rows),
+        )
 
     def once(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
         """Return build(*args, **kwargs), computed once per data, filter, language and page.
@@ -101,6 +107,8 @@ class Page:
         return i18n.format_date(value, self.lang)
 
 
+# Link notices quoted one by one; beyond this many, the rest are counted.
+MAX_LINK_NOTICES = 3
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 
 
@@ -117,6 +125,8 @@ def setup(title: str) -> Page:
     # or not allowed, gets the sign-in or refusal page and the script stops here.
     identity = auth.gate(_)
     state = data.current()
+    if state.dataset is None:
+        _no_data(state, _)
     ds = state.dataset
     filters = sidebar.render(ds, lang, title)
     with st.sidebar:
@@ -143,6 +153,20 @@ def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:
 def filter_line(page: Page) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
     return views.filter_line(page.view())
+
+
+def _no_data(state: data.DataState, _: Translate) -> None:
+    """Say that no data can be read at all (not even the bundled data), list why, and stop."""
+    st.title(_("ACP-EU Migration Action"), anchor=False)
+    st.error(
+        _(
+            "No data can be shown: the data folder {folder} has {count} problems, and there "
+            "is no earlier data to show instead. Fix the problems listed below and reload this page."
+        ).format(folder=data.escape_markdown(state.failed_origin), count=len(state.problems)),
+        icon=":material/error:",
+    )
+    st.dataframe(tables.problems_for_display(state.problems, _), hide_index=True)
+    st.stop()
 
 
 def _banners(page: Page) -> None:
@@ -173,9 +197,19 @@ def _banners(page: Page) -> None:
         )
     if state.is_upload:
         st.info(_("You are looking at the files you uploaded (this browser session only)."))
-    for notice in sidebar.url_notices():
-        # A notice quotes a value from the link, which anyone can write: shown literally.
-        st.warning(data.escape_markdown(notice.text(_)), icon=":material/link_off:")
+    notices = sidebar.url_notices()
+    if notices:
+        # A notice quotes a value from the link, which anyone can write: shown literally. One
+        # banner for all of them, the first few quoted: a link of 500 junk values is one notice.
+        lines = [data.escape_markdown(n.text(_)) for n in notices[:MAX_LINK_NOTICES]]
+        if len(notices) > MAX_LINK_NOTICES:
+            more = len(notices) - MAX_LINK_NOTICES
+            lines.append(
+                _("… and {count} more values of the link were ignored.").format(
+                    count=page.number(more)
+                )
+            )
+        st.warning("  \n".join(lines), icon=":material/link_off:")
     illustrative = sum(page.dataset.illustrative.values())
     if illustrative and page.filters.public_only:
         st.caption(

@@ -27,6 +27,7 @@ PAGE_KEY = "current_page"
 PAGES = [
     ("dashboard.py", "Overview", ":material/dashboard:"),
     ("pages/requests.py", "Requests", ":material/assignment:"),
+    ("pages/pipeline.py", "Pipeline", ":material/conveyor_belt:"),
     ("pages/countries.py", "Countries", ":material/public:"),
     ("pages/meetings.py", "Meetings", ":material/groups:"),
     ("pages/data.py", "Data", ":material/table:"),
@@ -173,7 +174,8 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
         key=WIDGETS["date_to"],
         format="YYYY-MM-DD",
         help=_(
-            "The programme as it stood on this day: requests received up to it. Empty: to the end."
+            "The programme as it stood on this day: requests received up to it, each with its "
+            "status on that day. Empty: to the end."
         ),
     )
     values = {field: state.get(key) for field, key in WIDGETS.items()}

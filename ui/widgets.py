@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -9,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from acpeu_data import charts, export, tables, views
+from ui import data as ui_data
 from ui.page import Page, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
@@ -64,17 +66,29 @@ def chart(
     return event
 
 
-def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
-    """Offer the filtered table as CSV and Excel; the files are built only on click."""
+def downloads(
+    page: Page,
+    table: str,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    *,
+    key: str,
+    rows: int | None = None,
+) -> None:
+    """Offer the filtered table as CSV and Excel; the files are built only on click.
+
+    `frame` may be a function giving the table (then only called on click; `rows` says how
+    many rows it has).
+    """
     _ = page._
+    rows_of = frame if callable(frame) else (lambda: frame)
     slug = page.filters.slug()
     as_of = page.filters.date_to
     about = [
         (_("Table"), table),
         (_("Filter"), filter_line(page)),
         (_("Filter as link parameters"), urlencode(page.filters.to_query(), doseq=True)),
-        (_("Data source"), page.dataset.origin),
-        (_("Rows"), str(len(frame))),
+        (_("Data source"), ui_data.source_label(page.dataset, _)),
+        (_("Rows"), str(rows if rows is not None else len(rows_of()))),
     ]
     left, right, tags, _rest = st.columns([1, 1, 1.4, 2.6], vertical_alignment="center")
     with tags:
@@ -89,7 +103,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
     with left:
         st.download_button(
             _("Download CSV"),
-            data=lambda: export.table_to_csv(frame, table, hxl=hxl),
+            data=lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "csv"),
             mime="text/csv",
             on_click="ignore",
@@ -99,7 +113,7 @@ def downloads(page: Page, table: str, frame: pd.DataFrame, *, key: str) -> None:
     with right:
         st.download_button(
             _("Download Excel"),
-            data=lambda: export.tables_to_xlsx({table: frame}, about=about, hxl=hxl),
+            data=lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
             file_name=export.export_filename(table, slug, as_of, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",

@@ -36,6 +36,8 @@ from playwright.sync_api import (
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect as pw_expect
 
+from acpeu_data import contract
+
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_DATA = ROOT / "data"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -142,6 +144,7 @@ class AppServer:
 def start_app(
     data_dir: Path,
     log_path: Path,
+    prefix: tuple[str, ...] = (),
     *,
     port: int | None = None,
     args: tuple[str, ...] = (),
@@ -149,6 +152,7 @@ def start_app(
 ) -> AppServer:
     """Start the dashboard on a free port with ACPEU_DATA_DIR=data_dir; wait until healthy.
 
+    `prefix` runs the server through another command (e.g. setpriv, to drop privileges).
     `port` (default: a free one), extra Streamlit `args` and `env` variables are for servers
     that need to know their address beforehand (sign-in) or other settings.
     """
@@ -160,6 +164,7 @@ def start_app(
         **(env or {}),
     }
     command = [
+        *prefix,
         sys.executable,
         "-m",
         "streamlit",
@@ -218,10 +223,14 @@ def copy_bundled_data() -> Callable[[Path], Path]:
 
 
 def _copy_bundled_data(target: Path) -> Path:
-    """Copy the bundled data folder's CSV files (not its README) to `target`; return it."""
+    """Copy the bundled data folder's required tables (not its README) to `target`; return it.
+
+    The optional status history is left out: tests that remove or change requests would
+    otherwise also get its problems (events of a request no longer there).
+    """
     target.mkdir(parents=True, exist_ok=True)
-    for csv in BUNDLED_DATA.glob("*.csv"):
-        shutil.copy2(csv, target / csv.name)
+    for name in contract.REQUIRED_TABLES:
+        shutil.copy2(BUNDLED_DATA / f"{name}.csv", target / f"{name}.csv")
     return target
 
 

@@ -49,7 +49,7 @@ def test_download_with_the_keyboard(browsing) -> None:
         {"requests.csv": path.read_bytes()}
         | {
             f"{name}.csv": (BUNDLED_DIR / f"{name}.csv").read_bytes()
-            for name in contract.TABLES
+            for name in contract.REQUIRED_TABLES
             if name != "requests"
         }
     )

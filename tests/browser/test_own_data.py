@@ -21,7 +21,7 @@ from acpeu_data import contract
 from tests.browser.conftest import BUNDLED_DATA, _stop, browsing_context, start_app
 
 TRICKY_TITLE = "=1+1 <script>alert(1)</script> <b>bold</b>"
-PAGES = ["Overview", "Requests", "Countries", "Meetings", "Data"]
+PAGES = ["Overview", "Requests", "Pipeline", "Countries", "Meetings", "Data"]
 
 
 def read_rows(data: bytes) -> list[list[str]]:

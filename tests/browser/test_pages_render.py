@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-PAGES = ["/", "/requests", "/countries", "/meetings", "/data"]
-PAGE_LINKS = ["Overview", "Requests", "Countries", "Meetings", "Data"]
+PAGES = ["/", "/requests", "/pipeline", "/countries", "/meetings", "/data"]
+PAGE_LINKS = ["Overview", "Requests", "Pipeline", "Countries", "Meetings", "Data"]
 # The programme served 79 ACP countries; a map drawing fewer than this many shapes has
 # lost its world shapes (e.g. a wrong topojsonURL answers 200 with HTML, and draws nothing).
 MIN_COUNTRY_SHAPES = 41

@@ -1,0 +1,118 @@
+"""Pipeline (/pipeline): where the requests stand, how they move, how long each stage takes,
+which open requests are oldest, and (with From and To) what happened in between.
+
+The charts are declared once in acpeu_data/views.py (the reports print the same)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from acpeu_data import history, tables, views
+from ui import page as ui_page
+from ui.widgets import downloads, show, table
+
+page = ui_page.setup("Pipeline")
+_ = page._
+f = page.filters
+requests = page.requests
+section = page.section()
+reference = f.date_to or dt.date.today()
+
+for note in section.notes:
+    st.info(note, icon=":material/info:")
+for text in section.text:
+    st.caption(text)
+
+left, right = st.columns(2)
+with left:
+    show(page, section.chart("by_stage"))
+with right:
+    show(page, section.chart("age_bands"))
+
+st.header(_("Oldest open requests"), anchor=False)
+aged = page.once_rows("aged", history.ages, requests, f.date_to)
+st.caption(
+    _(
+        "Requests received, under review, approved or ongoing on {day}, oldest first: "
+        "{count} in all."
+    ).format(day=page.date(reference), count=page.number(len(aged)))
+)
+if len(aged):
+    table(
+        page,
+        page.once_rows("aged_table", tables.ages_for_display, aged, _),
+        column_config={
+            "request_id": st.column_config.TextColumn(_("Request")),
+            "requester": st.column_config.TextColumn(_("Requester")),
+            "topics": st.column_config.TextColumn(_("Topics")),
+            "status": st.column_config.TextColumn(_("Stage")),
+            "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
+            "days": st.column_config.NumberColumn(_("Days since receipt")),
+        },
+    )
+    downloads(
+        page,
+        "requests",
+        lambda: history.open_requests(requests, aged),
+        key="aged",
+        rows=len(aged),
+    )
+else:
+    st.info(_("No open request matches the filter."))
+
+st.header(_("Requests in each stage, month by month"), anchor=False)
+over_time = section.chart("stages_over_time")
+if over_time is not None:
+    show(page, over_time)
+    with st.expander(_("Moves between stages"), icon=":material/swap_horiz:"):
+        show(page, section.chart("moves"))
+else:
+    st.info(_("No request matches the filter."))
+
+st.header(_("Days spent in each stage"), anchor=False)
+stage_days = section.chart("stage_days")
+if stage_days is not None:
+    show(page, stage_days)
+    st.caption(
+        _(
+            "Only stays that ended count (by {day}): a request still in a stage is in the "
+            "ageing above."
+        ).format(day=page.date(reference))
+    )
+else:
+    st.info(_("No request of the filter has left a stage yet."))
+
+st.header(_("What happened between two dates"), anchor=False)
+if f.date_from and f.date_to:
+    changes = page.once_rows("changes", views.changes_between, page.view())
+    st.caption(
+        _("From {start} to {end}, both days included.").format(
+            start=page.date(f.date_from), end=page.date(f.date_to)
+        )
+    )
+    for column, headline in zip(st.columns(len(section.headlines)), section.headlines, strict=True):
+        column.metric(headline.label, headline.value)
+    if len(changes):
+        table(
+            page,
+            page.once_rows("changes_table", tables.changes_for_display, changes, history.KINDS, _),
+            column_config={
+                "changed_on": st.column_config.DateColumn(_("Day"), format="YYYY-MM-DD"),
+                "request_id": st.column_config.TextColumn(_("Request")),
+                "requester": st.column_config.TextColumn(_("Requester")),
+                "kind": st.column_config.TextColumn(_("What happened")),
+                "previous_status": st.column_config.TextColumn(_("From")),
+                "status": st.column_config.TextColumn(_("To")),
+            },
+        )
+        downloads(page, "request_events", changes, key="changes")
+    else:
+        st.info(_("Nothing happened to the filtered requests between these dates."))
+else:
+    st.info(
+        _(
+            "Set both From and To in the filters to list what happened in between: new "
+            "requests, status changes, completions and rejections."
+        ),
+        icon=":material/date_range:",
+    )
