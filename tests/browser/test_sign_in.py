@@ -8,6 +8,8 @@ domain and a data manager. Sign-in goes through the provider's own pages, as a u
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import secrets
@@ -112,8 +114,8 @@ def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sha
     root = tmp_path_factory.mktemp("shared")
     data_dir = root / "data"
     data_dir.mkdir()
-    for csv in BUNDLED_DATA.glob("*.csv"):
-        shutil.copy2(csv, data_dir / csv.name)
+    for path in BUNDLED_DATA.glob("*.csv"):
+        shutil.copy2(path, data_dir / path.name)
     port = free_port()
     secrets_file = root / "secrets.toml"
     secrets_file.write_text(
@@ -310,6 +312,15 @@ def _fewer_requests(folder: Path, keep: int) -> list[dict]:
     files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
     lines = files["requests.csv"].decode("utf-8-sig").splitlines(keepends=True)
     files["requests.csv"] = "".join(lines[: keep + 1]).encode("utf-8")
+    if "request_events.csv" in files:  # the status history of the requests kept, no other
+        kept = {row["request_id"] for row in csv.DictReader(lines[: keep + 1])}
+        events = files["request_events.csv"].decode("utf-8-sig").splitlines(keepends=True)
+        rows = csv.DictReader(events)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=rows.fieldnames or [], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row for row in rows if row["request_id"] in kept)
+        files["request_events.csv"] = out.getvalue().encode("utf-8")
     return [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in files.items()]
 
 
