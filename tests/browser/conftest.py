@@ -442,6 +442,25 @@ class StreamlitPage:
         link.click()
         self.page.wait_for_url(lambda url: urlsplit(url).path == target)
         self.wait_until_idle()
+        self.wait_for_charts()
+
+    def wait_for_charts(self) -> None:
+        """Wait until plotly.js has drawn every chart of the page, as a reader would see it.
+
+        Leaving a page while plotly.js still draws a map (its shapes file still loading) can
+        raise an error inside plotly.js ('_scrollZoom' of a plot already removed): a test moves
+        on only once the page is painted.
+        """
+        try:
+            self.page.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                    .every(chart => chart.querySelector('.main-svg'))""",
+                timeout=PAGE_TIMEOUT_MS,
+            )
+            # A map draws its shapes once their file (static/world_*.json) has arrived.
+            self.page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+        except PlaywrightTimeoutError:
+            pass  # a chart that never draws is for the test's own assertions to report
 
     def page_link(self, link_text: str) -> Locator:
         """The sidebar page link whose label is `link_text` (its icon's name is not part of it)."""
