@@ -15,7 +15,7 @@ from acpeu_data import database, i18n, metrics
 from acpeu_data import filters as flt
 
 CHECK_SECONDS = 3
-LABELS = ["Requests", "Governments", "Countries reached", "Meetings", "Participants"]
+LABELS = ["Requests", "Governments", "Countries reached", "Programme meetings", "Participants"]
 
 
 def shown_kpis(url: str) -> dict[str, str]:
@@ -31,7 +31,7 @@ def shown_kpis(url: str) -> dict[str, str]:
         "Requests": kpis.requests,
         "Governments": kpis.governments,
         "Countries reached": kpis.countries_reached,
-        "Meetings": kpis.meetings,
+        "Programme meetings": kpis.meetings,
         "Participants": kpis.participants,
     }
     return {label: i18n.format_number(value, "en") for label, value in values.items()}
