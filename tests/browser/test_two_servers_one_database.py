@@ -34,7 +34,10 @@ def shown_kpis(url: str) -> dict[str, str]:
         "Programme meetings": kpis.meetings,
         "Participants": kpis.participants,
     }
-    return {label: i18n.format_number(value, "en") for label, value in values.items()}
+    shown = {label: i18n.format_number(value, "en") for label, value in values.items()}
+    if kpis.participants_more_than:  # a published total is a lower bound ("more than 50")
+        shown["Participants"] = f"more than {shown['Participants']}"
+    return shown
 
 
 def commit_a_change(url: str) -> None:
