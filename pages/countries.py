@@ -5,7 +5,7 @@ import streamlit as st
 from acpeu_data import filters, geo, metrics, tables
 from ui import page as ui_page
 from ui import sidebar
-from ui.widgets import downloads, show, source_column, table
+from ui.widgets import downloads, request_columns, show, source_column, table
 
 MAP_KEY = "country_map"
 
@@ -63,22 +63,7 @@ if len(page.filters.countries) == 1:
             page.once_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
-            column_config={
-                "request_id": st.column_config.TextColumn(_("Request")),
-                "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
-                "requester": st.column_config.TextColumn(_("Requester")),
-                "requester_type": st.column_config.TextColumn(_("Requester type")),
-                "region": st.column_config.TextColumn(_("Region")),
-                "countries": st.column_config.TextColumn(_("Countries")),
-                "topics": st.column_config.TextColumn(_("Topics")),
-                "typology": st.column_config.TextColumn(_("Typology")),
-                "status": st.column_config.TextColumn(_("Status")),
-                "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
-                "title": st.column_config.TextColumn(_("Title"), width="medium"),
-                "source": source_column(page),
-                "illustrative_fields": st.column_config.TextColumn(_("Illustrative fields")),
-                "note": st.column_config.TextColumn(_("Note")),
-            },
+            column_config=request_columns(page, wide=False),
         )
         st.subheader(page.labelled(_("Topics"), mine_made_up), anchor=False)
         table(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import tables
 from ui import page as ui_page
-from ui.widgets import downloads, show, source_column, table
+from ui.widgets import downloads, request_columns, show, table
 
 page = ui_page.setup("Requests")
 _ = page._
@@ -13,25 +13,7 @@ requests = page.requests
 table(
     page,
     page.once_rows("table", tables.requests_for_display, requests, _, page.lang),
-    column_config={
-        "request_id": st.column_config.TextColumn(_("Request")),
-        "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
-        "requester": st.column_config.TextColumn(_("Requester")),
-        "requester_type": st.column_config.TextColumn(_("Requester type")),
-        "region": st.column_config.TextColumn(_("Region")),
-        "countries": st.column_config.TextColumn(_("Countries")),
-        "topics": st.column_config.TextColumn(_("Topics")),
-        "typology": st.column_config.TextColumn(_("Typology")),
-        "status": st.column_config.TextColumn(_("Status")),
-        "completed_on": st.column_config.DateColumn(_("Completed"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(_("Title"), width="large"),
-        "source": source_column(page),
-        "illustrative_fields": st.column_config.TextColumn(
-            _("Illustrative fields"),
-            help=_("Columns of a sourced request that are still illustrative or estimated."),
-        ),
-        "note": st.column_config.TextColumn(_("Note"), width="large"),
-    },
+    column_config=request_columns(page),
 )
 downloads(page, "requests", requests, key="requests")
 

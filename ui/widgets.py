@@ -21,6 +21,32 @@ CHART_CONFIG = {"displaylogo": False}
 LAZY_ROWS = 1_000
 
 
+def request_columns(page: Page, *, wide: bool = True) -> dict:
+    """Column config of a table of requests (tables.requests_for_display): one declaration for
+    the Requests page and the country profile; `wide` gives the title and note more room."""
+    _ = page._
+    text, date = st.column_config.TextColumn, st.column_config.DateColumn
+    return {
+        "request_id": text(_("Request")),
+        "received_on": date(_("Received"), format="YYYY-MM-DD"),
+        "requester": text(_("Requester")),
+        "requester_type": text(_("Requester type")),
+        "region": text(_("Region")),
+        "countries": text(_("Countries")),
+        "topics": text(_("Topics")),
+        "typology": text(_("Typology")),
+        "status": text(_("Status")),
+        "completed_on": date(_("Completed"), format="YYYY-MM-DD"),
+        "title": text(_("Title"), width="large" if wide else "medium"),
+        "source": source_column(page),
+        "illustrative_fields": text(
+            _("Illustrative fields"),
+            help=_("Columns of a sourced request that are still illustrative or estimated."),
+        ),
+        "note": text(_("Note"), width="large" if wide else None),
+    }
+
+
 def source_column(page: Page, label: str | None = None):
     """Return the column config of a Source column: a link for a URL, the text otherwise."""
     return st.column_config.LinkColumn(
