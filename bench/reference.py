@@ -66,7 +66,7 @@ def acpeu_requests(ds: ad.Dataset, f: ad.Filters) -> list:
     regions = list(dict.fromkeys(ds.countries["region"]))
     times = metrics.completion_times(r)
     return [
-        metrics.kpis(r, r.iloc[:0], ds.participation.iloc[:0]),
+        metrics.kpis(r, ds.meetings.iloc[:0], ds.participation.iloc[:0]),
         metrics.requests_over_time(r),
         metrics.requests_by_region(r, regions),
         metrics.requests_by_topic(r),
