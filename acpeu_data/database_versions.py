@@ -253,7 +253,7 @@ class DatabaseVersionStore:
         try:
             new = load_files(dict(files))
         except DataError as error:
-            raise PublishError(_problems_text(error)) from None
+            raise PublishError(_problems_text(error, "the files have errors: ")) from None
         tables = database.text_tables(new)
         for table, frame in tables.items():
             if {VERSION_COLUMN, ROW_COLUMN} & set(frame.columns):
@@ -412,9 +412,11 @@ def _quote(connection, name: str) -> str:
     return connection.dialect.identifier_preparer.quote(name)
 
 
-def _problems_text(error: DataError) -> str:
+def _problems_text(error: DataError, prefix: str = "") -> str:
     problems = error.problems
+    if not problems:
+        return prefix.rstrip(": ") or "the data cannot be read"
     first = problems[0]
     where = ", ".join(str(p) for p in (first.file, first.record or first.row, first.column) if p)
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"the data has errors: {where}: {first.message}{more}"
+    return f"{prefix}{where}: {first.message}{more}"

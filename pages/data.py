@@ -217,7 +217,7 @@ if history:
         )
     )
     st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
-elif can_publish and state.is_database:
+elif can_publish and ui_data.configured_url() is not None:
     st.write(
         _(
             "Nothing has been published yet: everyone sees the tables of the database. Upload "
