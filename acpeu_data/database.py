@@ -15,8 +15,8 @@ size and modification time (SQLite).
 
 Writing (`write`, used by `python -m acpeu_data import`): the tables with the contract's keys,
 types and constraints, the data and the version bump, in one transaction: on any error nothing
-is written. A later publisher writes a new version the same way (drop and refill the tables,
-bump the version row) inside one transaction.
+is written. Publishing (acpeu_data.database_versions) writes a new version the same way
+(`write_tables`: drop and refill the tables, bump the version row) inside one transaction.
 
 URLs are SQLAlchemy URLs; `display_url` is what may be shown (the password removed).
 """
