@@ -16,7 +16,7 @@ import streamlit as st
 from acpeu_data import report
 from acpeu_data.validate import N_
 from ui import sidebar
-from ui.page import Page
+from ui.screen import PageContext
 
 REPORT_KEY = "report"
 # Pages that show the data's files rather than figures have no part in a report.
@@ -41,7 +41,7 @@ def reported_pages() -> list[str]:
     return [title for _path, title, _icon in sidebar.PAGES if title not in NOT_REPORTED]
 
 
-def control(page: Page) -> None:
+def control(page: PageContext) -> None:
     """Draw the Report control: what to put in the report, a button to make it, the download."""
     _ = page._
     with st.expander(_("Report: PDF or HTML to send"), icon=":material/description:"):
@@ -93,14 +93,14 @@ def control(page: Page) -> None:
         )
 
 
-def _size(data: bytes, page: Page) -> str:
+def _size(data: bytes, page: PageContext) -> str:
     kilobytes = len(data) / 1024
     if kilobytes < 1024:
         return f"{page.number(max(1, round(kilobytes)))} KB"
     return f"{page.number(round(kilobytes / 1024))} MB"
 
 
-def _make(page: Page, pages: list[str], fmt: str, key: tuple) -> Made | None:
+def _make(page: PageContext, pages: list[str], fmt: str, key: tuple) -> Made | None:
     _ = page._
     view = page.view()
     bar = st.progress(0.0, text=_("Making the report…"))

@@ -11,7 +11,7 @@ import streamlit as st
 
 from acpeu_data import charts, export, tables, views
 from ui import data as ui_data
-from ui.page import Page, filter_line
+from ui.screen import PageContext, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
 GEO_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
@@ -21,7 +21,7 @@ CHART_CONFIG = {"displaylogo": False}
 LAZY_ROWS = 1_000
 
 
-def request_columns(page: Page, *, wide: bool = True) -> dict:
+def request_columns(page: PageContext, *, wide: bool = True) -> dict:
     """Column config of a table of requests (tables.requests_for_display): one declaration for
     the Requests page and the country profile; `wide` gives the title and note more room."""
     _ = page._
@@ -47,7 +47,7 @@ def request_columns(page: Page, *, wide: bool = True) -> dict:
     }
 
 
-def source_column(page: Page, label: str | None = None):
+def source_column(page: PageContext, label: str | None = None):
     """Return the column config of a Source column: a link for a URL, the text otherwise."""
     return st.column_config.LinkColumn(
         label or page._("Source"),
@@ -56,7 +56,7 @@ def source_column(page: Page, label: str | None = None):
     )
 
 
-def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
+def table(page: PageContext, frame: pd.DataFrame, column_config: dict | None = None) -> None:
     """Show a table; a large one loads as the reader scrolls, and says so."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, lazy=True)
     if len(frame) > LAZY_ROWS:
@@ -69,7 +69,7 @@ def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) ->
 
 
 def chart(
-    page: Page,
+    page: PageContext,
     fig: go.Figure,
     numbers: pd.DataFrame,
     *,
@@ -93,7 +93,7 @@ def chart(
 
 
 def downloads(
-    page: Page,
+    page: PageContext,
     table: str,
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
@@ -148,7 +148,7 @@ def downloads(
         )
 
 
-def show(page: Page, item: views.Chart, *, key: str | None = None, on_select=None):
+def show(page: PageContext, item: views.Chart, *, key: str | None = None, on_select=None):
     """Show one chart of a page's section (acpeu_data.views) with its numbers; a table alone."""
     if item.figure is None:
         table(page, item.numbers)
