@@ -507,7 +507,7 @@ def prepare(ds: Dataset) -> None:
     They are otherwise built by the first filter change after a load (about a second at a
     million requests), which would make the first manager to use a new data version wait.
     """
-    regions = tuple(dict.fromkeys(ds.countries["region"]))[:1]
+    regions = tuple(contract.region_order(ds.countries))[:1]
     every = Filters(
         regions=regions,
         topics=tuple(contract.TOPICS)[:1],
@@ -523,7 +523,7 @@ def prepare(ds: Dataset) -> None:
         participation = filter_participation(ds, f)
         headline_figures.kpis(requests, meetings, participation)
         request_figures.requests_over_time(requests, include_total=True)
-        request_figures.requests_by_region(requests, list(dict.fromkeys(ds.countries["region"])))
+        request_figures.requests_by_region(requests, contract.region_order(ds.countries))
         request_figures.requests_by_topic(requests)
         request_figures.requests_by_status(requests)
         request_figures.requests_by_typology(requests)
