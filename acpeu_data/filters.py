@@ -9,6 +9,7 @@ import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -124,7 +125,7 @@ class Filters:
             "status": contract.STATUSES,
         }
         notices: list[Notice] = []
-        fields: dict[str, object] = {}
+        fields: dict[str, Any] = {}  # Filters' keyword arguments (tuples, dates, a string)
         for key, name in LIST_KEYS.items():
             values = _values(params.get(key))
             fields[name] = tuple(v for v in values if v in valid[key])

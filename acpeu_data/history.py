@@ -273,6 +273,8 @@ def time_in_stage(ds: Dataset, requests: pd.DataFrame, day: dt.date | None = Non
     for code in contract.OPEN_STATUSES:
         i = _CODE[code]
         spent = days[bounds[i] : bounds[i + 1]]
+        low: int | None
+        high: int | None
         if len(spent):
             q1, median, q3 = np.percentile(spent, [25, 50, 75])
             low, high = int(spent.min()), int(spent.max())
