@@ -37,7 +37,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from acpeu_data import contract, database
-from acpeu_data.load import Dataset, FileInfo, load_files
+from acpeu_data.dataset import Dataset, FileInfo
+from acpeu_data.load import load_files
 from acpeu_data.validate import N_, DataError, make
 from acpeu_data.versions import (
     INITIAL,

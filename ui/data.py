@@ -29,10 +29,10 @@ from pathlib import Path
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import contract, database, export, metrics, tables
+from acpeu_data import contract, database, export, tables
 from acpeu_data.database_versions import DatabaseVersionStore
 from acpeu_data.i18n import Translate
-from acpeu_data.load import BUNDLED_DIR
+from acpeu_data.load import BUNDLED_DIR, prepare
 from acpeu_data.validate import N_, make
 from acpeu_data.versions import Version
 from ui import memo
@@ -127,7 +127,7 @@ def _load_version(origin: str, version: tuple) -> ad.Dataset | ad.DataError:
         ds = ad.load(origin)
     except ad.DataError as error:
         return error
-    metrics.prepare(ds)
+    prepare(ds)
     return ds
 
 
@@ -227,7 +227,7 @@ def _load_from_database(url: str, number: int) -> ad.Dataset:
     if version is None:
         raise ad.DataError([])
     ds = store.load(version)
-    metrics.prepare(ds)
+    prepare(ds)
     return ds
 
 
@@ -349,7 +349,7 @@ def use_upload(files: list[tuple[str, bytes]], *, keep_files: bool = False) -> l
     """
     try:
         dataset = ad.load_files(files, time_limit=contract.MAX_UPLOAD_READ_SECONDS)
-        metrics.prepare(dataset)
+        prepare(dataset)
     except ad.DataError as error:
         st.session_state[UPLOAD_PROBLEMS_KEY] = error.problems
         return error.problems
