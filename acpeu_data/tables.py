@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract, geo, i18n, metrics
+from acpeu_data import contract, geo, i18n, request_figures
+from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import Translate
 
 CountryName = Callable[[str], str]
@@ -66,7 +67,11 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
         return pd.DataFrame({_("Month"): []})
     # One row per month and topic already: a plain pivot, not pivot_table's group-by.
     wide = over_time.pivot(index="month", columns="topic", values="cumulative")
-    labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
+    # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
+    wide = wide[
+        [code for code in [*contract.TOPICS, request_figures.TOTAL] if code in wide.columns]
+    ]
+    labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
     wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")
     return wide.reset_index(names=_("Month"))
@@ -231,7 +236,7 @@ def problems_for_display(problems, _: Translate) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
+def files_for_display(ds: Dataset, _: Translate, lang: str) -> pd.DataFrame:
     """Return the loaded files with their rows and when each was last changed."""
     return pd.DataFrame(
         {
@@ -244,7 +249,7 @@ def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
     )
 
 
-def sources_for_display(ds, _: Translate) -> pd.DataFrame:
+def sources_for_display(ds: Dataset, _: Translate) -> pd.DataFrame:
     """Return per table how many records come from a public source and how many are illustrative."""
     rows = []
     for table in ("requests", "meetings", "participation"):
@@ -287,9 +292,9 @@ def meetings_for_display(
 ) -> pd.DataFrame:
     """Return one row per meeting with readable labels, for the Meetings table.
 
-    per_meeting is metrics.participation_by_meeting: its women share counts only the
+    per_meeting is meeting_figures.participation_by_meeting: its women share counts only the
     delegations that reported women (`women_covered` participants). totals is
-    metrics.meeting_totals: `participants` is the published total where there is one, else
+    meeting_figures.meeting_totals: `participants` is the published total where there is one, else
     the sum of the delegations (marked illustrative when they are), else "unknown";
     `delegations` is that sum by itself and `delegations_source` where its rows come from.
     """
@@ -411,7 +416,7 @@ def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Tran
     )
 
 
-def illustrative_rows(ds, table: str) -> pd.DataFrame:
+def illustrative_rows(ds: Dataset, table: str) -> pd.DataFrame:
     """Return the illustrative records of a table, in the contract's columns (then the extras)."""
     from acpeu_data.filters import illustrative_mask
 
@@ -422,7 +427,7 @@ def illustrative_rows(ds, table: str) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
-def partly_illustrative(ds) -> pd.DataFrame:
+def partly_illustrative(ds: Dataset) -> pd.DataFrame:
     """Return the sourced requests whose `illustrative_fields` name some of their columns."""
     from acpeu_data.filters import illustrative_mask
 

@@ -162,13 +162,15 @@ def main(argv: list[str] | None = None) -> None:
 
     import pandas as pd
 
+    from acpeu_data import contract
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "data")
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--clicks", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    regions = list(dict.fromkeys(pd.read_csv(args.folder / "countries.csv")["region"]))
+    regions = contract.region_order(pd.read_csv(args.folder / "countries.csv"))
     with tempfile.TemporaryDirectory() as tmp:
         figures = measure(args.folder, regions[: args.clicks], args.pages.split(","), Path(tmp))
     text = json.dumps(figures, indent=1)

@@ -92,9 +92,10 @@ def measure_in_browser(folder: Path, sessions: int, clicks: int, memory: bool) -
     """Return click-to-paint figures (ours beside bench/plain), and memory figures if asked."""
     import pandas as pd
 
+    from acpeu_data import contract
     from bench import browser, paint
 
-    regions = list(dict.fromkeys(pd.read_csv(folder / "countries.csv")["region"]))[:clicks]
+    regions = contract.region_order(pd.read_csv(folder / "countries.csv"))[:clicks]
     figures: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         try:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from acpeu_data import filters, geo, metrics, tables
-from ui import page as ui_page
+from acpeu_data import filters, geo, headline_figures, request_figures, tables
 from ui import sidebar
+from ui.screen import open_page
 from ui.widgets import downloads, request_columns, show, source_column, table
 
 MAP_KEY = "country_map"
@@ -19,7 +19,7 @@ def _select_clicked_countries() -> None:
         sidebar.set_countries(clicked)
 
 
-page = ui_page.setup("Countries")
+page = open_page("Countries")
 _ = page._
 
 st.caption(
@@ -38,10 +38,9 @@ if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
     name = geo.country_name(iso3, page.lang)
     st.header(_("Country profile: {country}").format(country=name), anchor=False)
-    profile = page.once_rows(
+    profile = page.memoized_rows(
         "profile",
-        metrics.country_profile,
-        page.dataset,
+        request_figures.country_profile,
         iso3,
         page.requests,
         page.meetings,
@@ -50,7 +49,7 @@ if len(page.filters.countries) == 1:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
-        mine_made_up = metrics.illustrative_count(profile.requests)
+        mine_made_up = headline_figures.illustrative_count(profile.requests)
         if mine_made_up:
             st.caption(
                 _("{illustrative} of these {count} requests are illustrative.").format(
@@ -60,7 +59,7 @@ if len(page.filters.countries) == 1:
             )
         table(
             page,
-            page.once_rows(
+            page.memoized_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
             column_config=request_columns(page, wide=False),

@@ -4,26 +4,27 @@ Text that comes from data files (file names, paths, values) is shown in tables o
 a cell never becomes Markdown or HTML on screen.
 """
 
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
+import acpeu_data as ad
 from acpeu_data import contract, export, i18n, tables, templates
 from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui import page as ui_page
-from ui.widgets import table
+from ui.screen import open_page
+from ui.widgets import download, table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-page = ui_page.setup("Data")
+page = open_page("Data")
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
 identity = page.identity
-# Published versions are files; a database source (ACPEU_DATA_URL) wins over them.
-can_publish = identity.is_data_manager and ui_data.configured_url() is None
+# Versions are kept in the versions folder, or in the database when the source is one.
+can_publish = identity.is_data_manager
 
 
 def show_problems(problems, key: str, warnings: bool = False) -> None:
@@ -36,13 +37,10 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
         summary = n("{count} problem, by file:", "{count} problems, by file:", count)
         per_file = lambda k: n("{file}: {count} problem", "{file}: {count} problems", k)  # noqa: E731
     st.write(summary.format(count=page.number(count)))
-    st.download_button(
+    download(
         _("Download the list (CSV)"),
-        data=lambda: ui_data.problems_csv(problems, _),
-        file_name=f"{key}-problems.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
+        lambda: ui_data.problems_csv(problems, _),
+        f"{key}-problems.csv",
         key=f"{key}_problems_csv",
     )
     for file, found in ui_data.by_file(problems).items():
@@ -55,7 +53,7 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
                 shown = memo.for_data(
                     ds,
                     ("warnings", file, page.lang),
-                    lambda found=found: tables.problems_for_display(found, _),
+                    partial(tables.problems_for_display, found, _),
                 )
             else:
                 shown = tables.problems_for_display(found, _)
@@ -121,6 +119,9 @@ elif state.version is not None:
     )
     if version.comment:
         st.caption(ui_data.escape_markdown(version.comment))
+    if state.is_database:  # the URL without its password (database.display_url)
+        st.write(_("The programme's database:"))
+        st.text(ds.origin)
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
 elif state.is_database or ds.version[:1] == ("database",):
@@ -172,16 +173,13 @@ if any(ds.illustrative.values()):
             rows = memo.for_data(
                 ds,
                 ("illustrative rows", name),
-                lambda name=name: tables.illustrative_rows(ds, name),
+                partial(tables.illustrative_rows, ds, name),
             )
             table(page, rows)
-            st.download_button(
+            download(
                 _("Download these records (CSV)"),
-                data=lambda rows=rows, name=name: export.table_to_csv(rows, name),
-                file_name=f"{name}-illustrative.csv",
-                mime="text/csv",
-                on_click="ignore",
-                icon=":material/download:",
+                partial(export.table_to_csv, rows, name),
+                f"{name}-illustrative.csv",
                 key=f"illustrative_{name}_csv",
             )
     partly = memo.for_data(ds, "partly illustrative", lambda: tables.partly_illustrative(ds))
@@ -199,7 +197,10 @@ if ds.warnings:
     st.header(_("Warnings (the data is used, but have a look)"), anchor=False)
     show_problems(ds.warnings, "warnings", warnings=True)
 
-history = store.version_store().history()
+try:
+    history = store.version_store().history()
+except ad.DataError:  # the database cannot be read: its problems are listed above
+    history = []
 if history or can_publish:
     st.header(_("Published versions"), anchor=False)
 if history:
@@ -210,6 +211,14 @@ if history:
         )
     )
     st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
+elif can_publish and ui_data.configured_url() is not None:
+    st.write(
+        _(
+            "Nothing has been published yet: everyone sees the tables of the database. Upload "
+            "files below, check them, and publish them for everyone: they replace the tables, "
+            "and the data in them now is kept as version 1."
+        )
+    )
 elif can_publish:
     st.write(
         _(
@@ -266,23 +275,17 @@ if can_publish:
     )
 left, right, _rest = st.columns([1, 1, 2])
 with left:
-    st.download_button(
+    download(
         _("CSV templates (zip)"),
-        data=templates.csv_templates_zip,
-        file_name="acpeu-data-templates.zip",
-        mime="application/zip",
-        on_click="ignore",
-        icon=":material/download:",
+        templates.csv_templates_zip,
+        "acpeu-data-templates.zip",
         key="template_zip",
     )
 with right:
-    st.download_button(
+    download(
         _("Excel template"),
-        data=lambda: templates.xlsx_template(_),
-        file_name=contract.WORKBOOK_NAME,
-        mime=XLSX_MIME,
-        on_click="ignore",
-        icon=":material/download:",
+        lambda: templates.xlsx_template(_),
+        contract.WORKBOOK_NAME,
         key="template_xlsx",
     )
 with st.expander(
@@ -361,12 +364,6 @@ if identity.is_data_manager:
         ).format(count=page.number(publishing.AUDIT_ROWS_SHOWN))
     )
     st.dataframe(publishing.audit_frame(events, _), hide_index=True, width="stretch")
-    st.download_button(
-        _("Download the audit log (JSON lines)"),
-        data=log.raw,
-        file_name="acpeu-audit.jsonl",
-        mime="application/jsonl",
-        on_click="ignore",
-        icon=":material/download:",
-        key="audit_download",
+    download(
+        _("Download the audit log (JSON lines)"), log.raw, "acpeu-audit.jsonl", key="audit_download"
     )
