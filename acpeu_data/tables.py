@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract, geo, i18n, metrics
+from acpeu_data import contract, geo, i18n, request_figures
+from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import Translate
 from acpeu_data.validate import N_
 
@@ -29,8 +31,8 @@ class Column:
     ui/widgets.table turns them into Streamlit's column config."""
 
     label: str
-    kind: str = "text"
-    width: str | None = None
+    kind: Literal["text", "number", "percent", "date", "link"] = "text"
+    width: Literal["small", "medium", "large"] | None = None
     help: str | None = None
 
 
@@ -87,8 +89,10 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     # One row per month and topic already: a plain pivot, not pivot_table's group-by.
     wide = over_time.pivot(index="month", columns="topic", values="cumulative")
     # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
-    wide = wide[[code for code in [*contract.TOPICS, metrics.TOTAL] if code in wide.columns]]
-    labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
+    wide = wide[
+        [code for code in [*contract.TOPICS, request_figures.TOTAL] if code in wide.columns]
+    ]
+    labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
     wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")
     return wide.reset_index(names=_("Month"))
@@ -280,7 +284,7 @@ def problems_for_display(problems, _: Translate) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
+def files_for_display(ds: Dataset, _: Translate, lang: str) -> pd.DataFrame:
     """Return the loaded files with their rows and when each was last changed."""
     return pd.DataFrame(
         {
@@ -293,7 +297,7 @@ def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
     )
 
 
-def sources_for_display(ds, _: Translate) -> pd.DataFrame:
+def sources_for_display(ds: Dataset, _: Translate) -> pd.DataFrame:
     """Return per table how many records come from a public source and how many are illustrative."""
     rows = []
     for table in ("requests", "meetings", "participation"):
@@ -364,9 +368,9 @@ def meetings_for_display(
 ) -> pd.DataFrame:
     """Return one row per meeting with readable labels, for the Meetings table.
 
-    per_meeting is metrics.participation_by_meeting: its women share counts only the
+    per_meeting is meeting_figures.participation_by_meeting: its women share counts only the
     delegations that reported women (`women_covered` participants). totals is
-    metrics.meeting_totals: `participants` is the published total where there is one, else
+    meeting_figures.meeting_totals: `participants` is the published total where there is one, else
     the sum of the delegations (marked illustrative when they are), else "unknown";
     `delegations` is that sum by itself and `delegations_source` where its rows come from.
     """
@@ -416,7 +420,7 @@ PROFILE_MEETING_COLUMNS: Columns = {
 
 
 def profile_meetings_for_display(meetings: pd.DataFrame, _: Translate) -> pd.DataFrame:
-    """Return the meetings a country's delegations attended (metrics.country_profile):
+    """Return the meetings a country's delegations attended (request_figures.country_profile):
     title, its delegates, where they are recorded from, city."""
     return meetings.assign(source=source_cells(meetings, _))[list(PROFILE_MEETING_COLUMNS)]
 
@@ -522,7 +526,7 @@ def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Tran
     )
 
 
-def illustrative_rows(ds, table: str) -> pd.DataFrame:
+def illustrative_rows(ds: Dataset, table: str) -> pd.DataFrame:
     """Return the illustrative records of a table, in the contract's columns (then the extras)."""
     from acpeu_data.filters import illustrative_mask
 
@@ -533,7 +537,7 @@ def illustrative_rows(ds, table: str) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
-def partly_illustrative(ds) -> pd.DataFrame:
+def partly_illustrative(ds: Dataset) -> pd.DataFrame:
     """Return the sourced requests whose `illustrative_fields` name some of their columns."""
     from acpeu_data.filters import illustrative_mask
 

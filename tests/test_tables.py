@@ -6,7 +6,7 @@ import pytest
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import history, metrics, tables
+from acpeu_data import history, meeting_figures, request_figures, tables
 from acpeu_data.i18n import translator
 
 DS = ad.load()
@@ -18,8 +18,8 @@ def _requests():
 
 
 def _meetings():
-    totals = metrics.meeting_totals(DS.meetings, DS.participation)
-    per_meeting = metrics.participation_by_meeting(DS.meetings, DS.participation)
+    totals = meeting_figures.meeting_totals(DS.meetings, DS.participation)
+    per_meeting = meeting_figures.participation_by_meeting(DS.meetings, DS.participation)
     return tables.meetings_for_display(DS.meetings, per_meeting, totals, _, "en")
 
 
@@ -35,7 +35,7 @@ def _changes():
 
 
 def _profile_meetings():
-    guyana = metrics.country_profile(DS, "GUY", DS.requests, DS.meetings, DS.participation)
+    guyana = request_figures.country_profile("GUY", DS.requests, DS.meetings, DS.participation)
     return tables.profile_meetings_for_display(guyana.meetings, _)
 
 

@@ -23,6 +23,8 @@ import pandas as pd
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
+import acpeu_data as ad
+
 T = TypeVar("T")
 
 MB = 2**20
@@ -65,7 +67,7 @@ def size_of(value: object, depth: int = 0) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return sys.getsizeof(value) + sum(size_of(item, depth + 1) for item in value)
     attributes = getattr(value, "__dict__", None)
-    if attributes is not None:  # dataclasses such as metrics.Kpis
+    if attributes is not None:  # dataclasses such as headline_figures.Kpis
         return sys.getsizeof(value) + size_of(attributes, depth + 1)
     return sys.getsizeof(value)
 
@@ -128,7 +130,7 @@ class Lru:
         return len(self._items)
 
 
-def for_data(ds, name: Hashable, build: Callable[[], T]) -> T:
+def for_data(ds: ad.Dataset, name: Hashable, build: Callable[[], T]) -> T:
     """Return build(), computed once per data version: for what depends on the data only."""
     return results().get((ds.origin, ds.version, name), build)
 

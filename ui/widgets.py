@@ -43,9 +43,11 @@ def column_config(columns: tables.Columns, _: Translate) -> dict:
                 label, format="YYYY-MM-DD", width=width, help=help
             )
         elif column.kind in ("number", "percent"):
-            number_format = "percent" if column.kind == "percent" else None
             made[name] = st.column_config.NumberColumn(
-                label, format=number_format, width=width, help=help
+                label,
+                format="percent" if column.kind == "percent" else None,
+                width=width,
+                help=help,
             )
         elif column.kind == "link":
             made[name] = st.column_config.LinkColumn(
