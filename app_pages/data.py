@@ -11,13 +11,13 @@ import streamlit as st
 from acpeu_data import contract, export, i18n, tables, templates
 from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-page = open_page("Data")
+page = current_page()
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
