@@ -38,11 +38,12 @@ PAGES = (
 
 def choose(_: Translate) -> tuple[PageEntry, st.Page]:
     """Register the pages with st.navigation (its menu hidden); return the one to show."""
+    # No icon here: a page's icon becomes the tab's favicon, fetched from Google's servers
+    # (the app's own favicon is set by ui.screen.open_page; the links draw the icons).
     pages = [
         st.Page(
             entry.file,
             title=_(entry.title),
-            icon=entry.icon,
             url_path=entry.url_path or None,
             default=not entry.url_path,
         )
