@@ -17,13 +17,14 @@ from acpeu_data import report
 from acpeu_data.validate import N_
 from ui import navigation
 from ui.screen import PageContext
+from ui.widgets import download
 
 REPORT_KEY = "report"
 # Pages that show the data's files rather than figures have no part in a report.
 NOT_REPORTED = {"Data"}
 FORMATS = {
-    "pdf": ("application/pdf", N_("PDF: A4 pages to print or attach")),
-    "html": ("text/html", N_("HTML: one file with interactive charts, opens offline")),
+    "pdf": N_("PDF: A4 pages to print or attach"),
+    "html": N_("HTML: one file with interactive charts, opens offline"),
 }
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ class Made:
     key: tuple
     data: bytes
     file_name: str
-    mime: str
 
 
 def reported_pages() -> list[str]:
@@ -56,7 +56,7 @@ def control(page: PageContext) -> None:
             fmt = st.radio(
                 _("Format"),
                 list(FORMATS),
-                format_func=lambda f: _(FORMATS[f][1]),
+                format_func=lambda f: _(FORMATS[f]),
                 key="report_format",
             )
         problem = report.pdf_problem() if fmt == "pdf" else None
@@ -76,13 +76,10 @@ def control(page: PageContext) -> None:
         ):
             made = _make(page, pages, fmt, key)
         if made is not None:
-            st.download_button(
+            download(
                 _("Download the report ({size})").format(size=_size(made.data, page)),
-                data=made.data,
-                file_name=made.file_name,
-                mime=made.mime,
-                on_click="ignore",
-                icon=":material/download:",
+                made.data,
+                made.file_name,
                 key="report_download",
             )
         st.caption(
@@ -135,6 +132,6 @@ def _make(page: PageContext, pages: list[str], fmt: str, key: tuple) -> Made | N
         )
         return None
     bar.empty()
-    made = Made(key, data, report.file_name(pages, page.filters, fmt), FORMATS[fmt][0])
+    made = Made(key, data, report.file_name(pages, page.filters, fmt))
     st.session_state[REPORT_KEY] = made
     return made

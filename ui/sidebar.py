@@ -88,7 +88,7 @@ def set_countries(iso3s: tuple[str, ...]) -> None:
 
 
 def _region_options(ds: ad.Dataset) -> list[str]:
-    return list(dict.fromkeys(ds.countries["region"]))
+    return contract.region_order(ds.countries)
 
 
 def _country_options(ds: ad.Dataset, regions: list[str], chosen: list[str], lang: str) -> list[str]:

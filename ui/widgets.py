@@ -1,8 +1,9 @@
-"""Widgets every page uses: a chart with its numbers one click away, and table downloads."""
+"""Widgets every page uses: a chart with its numbers one click away, tables, and downloads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -19,6 +20,15 @@ CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
 LAZY_ROWS = 1_000
+# The MIME type of each kind of file the dashboard hands over, by the file name's extension.
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "jsonl": "application/jsonl",
+}
 
 
 def request_columns(page: PageContext, *, wide: bool = True) -> dict:
@@ -127,25 +137,33 @@ def downloads(
             ),
         )
     with left:
-        st.download_button(
+        download(
             _("Download CSV"),
-            data=lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
-            file_name=export.export_filename(table, slug, as_of, "csv"),
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
+            lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
+            export.export_filename(table, slug, as_of, "csv"),
             key=f"{key}_csv",
         )
     with right:
-        st.download_button(
+        download(
             _("Download Excel"),
-            data=lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
-            file_name=export.export_filename(table, slug, as_of, "xlsx"),
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore",
-            icon=":material/download:",
+            lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
+            export.export_filename(table, slug, as_of, "xlsx"),
             key=f"{key}_xlsx",
         )
+
+
+def download(label: str, data: bytes | Callable[[], bytes], file_name: str, *, key: str) -> None:
+    """Offer a file: its MIME type follows its extension (MIME_TYPES); `data` may be a function,
+    then called only when the reader clicks."""
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=MIME_TYPES[PurePath(file_name).suffix.removeprefix(".")],
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def show(page: PageContext, item: views.Chart, *, key: str | None = None, on_select=None):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import acpeu_data as ad
 from acpeu_data import __main__ as cli
-from acpeu_data import database, i18n, metrics
+from acpeu_data import database, headline_figures, i18n
 from acpeu_data import filters as flt
 from tests.browser.helpers import BUNDLED_DATA, browsing_context, start_app, stop_process
 
@@ -22,7 +22,7 @@ def shown_kpis(url: str) -> dict[str, str]:
     """The headline figures of the whole database, as the Overview writes them."""
     ds = ad.load(url)
     every = ad.Filters()
-    kpis = metrics.kpis(
+    kpis = headline_figures.kpis(
         flt.filter_requests(ds, every),
         flt.filter_meetings(ds, every),
         flt.filter_participation(ds, every),
