@@ -9,11 +9,13 @@ import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from acpeu_data import arrays, contract, history
+from acpeu_data.dataset import Dataset
 from acpeu_data.validate import N_
 
 # URL key -> Filters field, for the multi-valued fields.
@@ -95,7 +97,7 @@ class Filters:
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str | Sequence[str]], ds
+        cls, params: Mapping[str, str | Sequence[str]], ds: Dataset
     ) -> tuple[Filters, list[Notice]]:
         """Return the filter a link describes and a notice for each value dropped as invalid."""
         valid = {
@@ -123,7 +125,7 @@ class Filters:
             "status": contract.STATUSES,
         }
         notices: list[Notice] = []
-        fields: dict[str, object] = {}
+        fields: dict[str, Any] = {}  # Filters' keyword arguments (tuples, dates, a string)
         for key, name in LIST_KEYS.items():
             values = _values(params.get(key))
             fields[name] = tuple(v for v in values if v in valid[key])
@@ -273,7 +275,7 @@ def illustrative_field_mask(frame: pd.DataFrame, field: str) -> np.ndarray:
     return arrays.cached(frame, ("illustrative field", field), build)
 
 
-def request_mask(ds, f: Filters) -> np.ndarray:
+def request_mask(ds: Dataset, f: Filters) -> np.ndarray:
     """Return a boolean array over ds.requests: True where the request matches the filter."""
     requests = ds.requests
     mask = np.ones(len(requests), dtype=bool)
@@ -308,7 +310,7 @@ def request_mask(ds, f: Filters) -> np.ndarray:
     return mask
 
 
-def filter_requests(ds, f: Filters) -> pd.DataFrame:
+def filter_requests(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the requests that match the filter (region of the requester, country, topic, dates...).
 
     With a `To` date the requests are as they stood on that day: their status then, and no
@@ -325,7 +327,7 @@ def filter_requests(ds, f: Filters) -> pd.DataFrame:
     return subset
 
 
-def _participation_place_mask(ds, f: Filters) -> np.ndarray:
+def _participation_place_mask(ds: Dataset, f: Filters) -> np.ndarray:
     participation = ds.participation
     mask = np.ones(len(participation), dtype=bool)
     if f.public_only:
@@ -342,7 +344,7 @@ def _venue_regions(meetings: pd.DataFrame, countries: pd.DataFrame) -> arrays.Co
     return arrays.Codes.of(meetings["country_iso3"].map(regions))
 
 
-def _meeting_mask(ds, f: Filters) -> np.ndarray:
+def _meeting_mask(ds: Dataset, f: Filters) -> np.ndarray:
     """Return a boolean array over ds.meetings: True where the meeting matches the filter.
 
     Read-only: filter_meetings and filter_participation ask for the same filter one after the
@@ -388,7 +390,7 @@ def _meeting_mask(ds, f: Filters) -> np.ndarray:
     return mask
 
 
-def filter_meetings(ds, f: Filters) -> pd.DataFrame:
+def filter_meetings(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the meetings that match: start date in range, a chosen topic, a chosen place.
 
     A meeting matches a region or country when its venue is there or a delegation came from there.
@@ -401,7 +403,7 @@ def filter_meetings(ds, f: Filters) -> pd.DataFrame:
     return subset
 
 
-def filter_participation(ds, f: Filters) -> pd.DataFrame:
+def filter_participation(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the participation rows of the matching meetings, from the chosen places if any."""
     participation = ds.participation
     mask = _participation_place_mask(ds, f)
@@ -436,7 +438,9 @@ def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
     return _tuple(codes)
 
 
-def describe_parts(f: Filters, ds, country_name: Callable[[str], str] | None = None) -> list[str]:
+def describe_parts(
+    f: Filters, ds: Dataset, country_name: Callable[[str], str] | None = None
+) -> list[str]:
     """Return the pieces of the filter line: region names, country names and labels (English).
 
     country_name gives a country's name in the reader's language (default: the data's names);
@@ -454,7 +458,7 @@ def describe_parts(f: Filters, ds, country_name: Callable[[str], str] | None = N
     return parts
 
 
-def describe(f: Filters, ds, shown: int, total: int) -> str:
+def describe(f: Filters, ds: Dataset, shown: int, total: int) -> str:
     """Return the English line saying what is shown, e.g. 'Caribbean · Visas: 12 of 71 requests'."""
     parts = describe_parts(f, ds)
     if f.date_from and f.date_to:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -170,7 +171,7 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
             "status on that day. Empty: to the end."
         ),
     )
-    values = {field: state.get(key) for field, key in WIDGETS.items()}
+    values: dict[str, Any] = {field: state.get(key) for field, key in WIDGETS.items()}
     for field in ("regions", "topics", "countries", "requester_types", "statuses"):
         values[field] = tuple(sorted(values[field] or ()))
     public = values.pop("source") and offers_public_switch(ds)
@@ -210,7 +211,7 @@ def _language_picker(_: Translate) -> None:
     st.selectbox(
         _("Language"),
         list(i18n.LANGUAGES),
-        format_func=i18n.LANGUAGES.get,
+        format_func=lambda code: i18n.LANGUAGES[code],
         key=LANG_WIDGET,
     )
 
