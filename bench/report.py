@@ -4,11 +4,11 @@ from __future__ import annotations
 
 PAGE_NAMES = {
     "dashboard.py": "Overview",
-    "pages/requests.py": "Requests",
-    "pages/pipeline.py": "Pipeline",
-    "pages/countries.py": "Countries",
-    "pages/meetings.py": "Meetings",
-    "pages/data.py": "Data",
+    "app_pages/requests.py": "Requests",
+    "app_pages/pipeline.py": "Pipeline",
+    "app_pages/countries.py": "Countries",
+    "app_pages/meetings.py": "Meetings",
+    "app_pages/data.py": "Data",
 }
 # A page's rerun after a filter change, at every size: at most this multiple of its frame's
 # (the same page with every figure and table precomputed: what Streamlit itself costs) ...

@@ -27,7 +27,7 @@ def data_page(folder: Path | None = None, monkeypatch=None, state: dict | None =
     for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -130,7 +130,7 @@ def test_template_downloads_and_limits_are_offered(monkeypatch):
 def test_requests_page_offers_hxl_hashtags_next_to_the_downloads(monkeypatch):
     monkeypatch.delenv("ACPEU_DATA_DIR", raising=False)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
-    app.switch_page("pages/requests.py").run()
+    app.switch_page("app_pages/requests.py").run()
     boxes = [c for c in app.checkbox if c.label == "Add HXL hashtags"]
     assert boxes and not boxes[0].value
     boxes[0].check().run()
@@ -215,7 +215,7 @@ def test_with_no_readable_data_at_all_the_page_lists_the_problems(tmp_path, monk
     assert str(tmp_path) not in texts(app.error)
 
 
-@pytest.mark.parametrize("page", [None, "pages/data.py"])
+@pytest.mark.parametrize("page", [None, "app_pages/data.py"])
 def test_a_broken_bundled_folder_alone_shows_a_banner_not_a_crash(tmp_path, monkeypatch, page):
     """No folder or database configured, and the bundled data broken: the problems are listed."""
     broken = tmp_path / "data"
