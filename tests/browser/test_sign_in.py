@@ -31,15 +31,15 @@ from acpeu_data import __main__ as cli
 from acpeu_data import database, headline_figures, i18n
 from acpeu_data import filters as flt
 from acpeu_data.database_versions import DatabaseVersionStore
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     BUNDLED_DATA,
     PAGE_TIMEOUT_MS,
     Browsing,
     StreamlitPage,
-    _stop,
     browsing_context,
     free_port,
     start_app,
+    stop_process,
 )
 
 VIEWER = {"sub": "vera", "email": "vera@viewers.example.org", "email_verified": True}
@@ -101,7 +101,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield issuer
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 @dataclass
@@ -152,7 +152,7 @@ def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sha
     try:
         yield SharedApp(server.base_url, data_dir, versions_dir, server.log)
     finally:
-        _stop(server.process)
+        stop_process(server.process)
 
 
 @pytest.fixture
@@ -456,7 +456,7 @@ def test_publishing_to_a_database_reaches_another_server(browser, provider, post
             )
     finally:
         for server in servers:
-            _stop(server.process)
+            stop_process(server.process)
     history = DatabaseVersionStore(url).history()
     assert [(v.number, v.kind, v.by) for v in history] == [
         (3, "rollback", MANAGER["email"]),

@@ -13,12 +13,12 @@ import acpeu_data as ad
 from acpeu_data import contract, export, i18n, tables, templates
 from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import download, table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
 
-page = open_page("Data")
+page = current_page()
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
