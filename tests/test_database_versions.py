@@ -387,7 +387,7 @@ def manager_data_page(monkeypatch, url: str, tmp_path: Path, state: dict | None 
     for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
