@@ -42,10 +42,6 @@ class Notice:
         return self.text()
 
 
-def _nothing(_ds, _within: tuple[str, ...]) -> list[str]:
-    return []
-
-
 @dataclass(frozen=True)
 class Dimension:
     """One way to filter, declared once: the link's key, the sidebar's widget, the filter
@@ -55,20 +51,25 @@ class Dimension:
 
     field: str  # the Filters field
     key: str  # the key in the link (URL query); the sidebar's widget key is "w_" + key
-    kind: str  # LIST, DATE or SWITCH
     label: str  # the widget's label; a switch that is on is named by it in the filter line
     notice: str  # a value of a link dropped: {value}, and {codes} (LIST) or {key} (DATE)
-    # The values offered, in order, given the values chosen in the dimension named by `within`
-    # (countries within the chosen regions); a link may carry any value offered with () there.
-    options: Callable[[object, tuple[str, ...]], list[str]] = _nothing
-    within: str | None = None
+    kind: str = LIST  # LIST, DATE or SWITCH
     names: Mapping[str, str] | None = None  # code -> msgid shown; None: the value is its msgid
+    # The values offered, in order (default: the codes of `names`), given the values chosen in
+    # the dimension named by `within` (countries within the chosen regions); a link may carry
+    # any value offered when nothing is chosen there.
+    options: Callable[[object, tuple[str, ...]], list[str]] | None = None
+    within: str | None = None
     local_name: Callable[[str, str], str] | None = None  # (value, lang) -> name, not a msgid
     by_name: bool = False  # offered in the order of their names in the reader's language
     placeholder: str = ""  # what choosing none means (LIST)
     help: str = ""
     on: str = ""  # a switch's value when it is on
     column: str | None = None  # requests match when this column's code is chosen (LIST)
+
+    def offered(self, ds, within: tuple[str, ...] = ()) -> list[str]:
+        """Return the values offered for this data, given the values chosen in `within`."""
+        return self.options(ds, within) if self.options else list(self.names or ())
 
     def name(self, value: str, lang: str) -> str:
         """Return what a reader of `lang` sees for a value (a switch: its label)."""
@@ -89,7 +90,7 @@ class Dimension:
     def from_link(self, values: list[str], ds) -> tuple[object, list[Notice]]:
         """Return the field's value a link's values give, and a notice for each value dropped."""
         if self.kind == LIST:
-            offered = set(self.options(ds, ()))
+            offered = set(self.offered(ds))
             codes = ", ".join(self.names or ())
             return tuple(v for v in values if v in offered), [
                 Notice(self.notice, {"value": _shorten(v), "codes": codes})
@@ -104,15 +105,11 @@ class Dimension:
                 return dt.date.fromisoformat(last), []
             except ValueError:
                 return None, [Notice(self.notice, {"key": self.key, "value": _shorten(last)})]
-        if last in self.options(ds, ()):
+        if last in self.offered(ds):
             return last, []
         if last == self.on:
             return None, []  # a switch this data does not offer: nothing to switch
         return None, [Notice(self.notice, {"value": _shorten(last)})]
-
-
-def _codes(labels: Mapping[str, str]) -> Callable[[object, tuple[str, ...]], list[str]]:
-    return lambda _ds, _within: list(labels)
 
 
 def _regions(ds, _within: tuple[str, ...]) -> list[str]:
@@ -137,9 +134,9 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "source",
         "source",
-        SWITCH,
         N_("Public sources only"),
         N_("Ignored source '{value}' in the link: expected 'public' or nothing."),
+        kind=SWITCH,
         options=_public,
         on=PUBLIC,
         help=N_(
@@ -150,7 +147,6 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "regions",
         "region",
-        LIST,
         N_("Region"),
         N_("Ignored region '{value}' in the link: it is not a region in the data."),
         options=_regions,
@@ -160,17 +156,14 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "topics",
         "topic",
-        LIST,
         N_("Topic"),
         N_("Ignored topic '{value}' in the link: expected one of {codes}."),
-        options=_codes(contract.TOPICS),
         names=contract.TOPICS,
         placeholder=N_("All topics"),
     ),
     Dimension(
         "countries",
         "country",
-        LIST,
         N_("Country"),
         N_(
             "Ignored country '{value}' in the link: it is not the ISO3 code of a country "
@@ -185,10 +178,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "requester_types",
         "requester_type",
-        LIST,
         N_("Requester type"),
         N_("Ignored requester type '{value}' in the link: expected one of {codes}."),
-        options=_codes(contract.REQUESTER_TYPES),
         names=contract.REQUESTER_TYPES,
         placeholder=N_("Governments and organisations"),
         column="requester_type",
@@ -196,27 +187,25 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "statuses",
         "status",
-        LIST,
         N_("Status"),
         N_("Ignored status '{value}' in the link: expected one of {codes}."),
-        options=_codes(contract.STATUSES),
         names=contract.STATUSES,
         placeholder=N_("All statuses"),
     ),
     Dimension(
         "date_from",
         "from",
-        DATE,
         N_("From"),
         N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
+        kind=DATE,
         help=N_("Requests received on or after this day. Empty: from the start."),
     ),
     Dimension(
         "date_to",
         "to",
-        DATE,
         N_("To"),
         N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
+        kind=DATE,
         help=N_(
             "The programme as it stood on this day: requests received up to it, each with its "
             "status on that day. Empty: to the end."

@@ -82,9 +82,9 @@ def valid_filters(draw, ds=DS) -> Filters:
     fields = {}
     for d in flt.DIMENSIONS:
         if d.kind == flt.LIST:
-            fields[d.field] = draw(st.lists(st.sampled_from(d.options(ds, ()) or [""])))
+            fields[d.field] = draw(st.lists(st.sampled_from(d.offered(ds) or [""])))
         elif d.kind == flt.SWITCH:
-            fields[d.field] = draw(st.sampled_from([None, *d.options(ds, ())]))
+            fields[d.field] = draw(st.sampled_from([None, *d.offered(ds)]))
         else:
             fields[d.field] = draw(dates)
     start, end = fields["date_from"], fields["date_to"]
@@ -107,7 +107,7 @@ def test_every_field_of_filters_is_one_declared_dimension():
 def test_each_dimension_round_trips_and_drops_a_wrong_value_with_its_notice(d):
     ds = provenance_dataset() if d.kind == flt.SWITCH else DS
     value = {
-        flt.LIST: tuple(d.options(ds, ())[:2]),
+        flt.LIST: tuple(d.offered(ds)[:2]),
         flt.DATE: dt.date(2016, 2, 29),
         flt.SWITCH: d.on,
     }[d.kind]

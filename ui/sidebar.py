@@ -99,7 +99,7 @@ def _options(
     chosen = (
         (st.session_state.get(widget_key(dimension)) or []) if dimension.kind == flt.LIST else []
     )
-    options = list(dict.fromkeys([*dimension.options(ds, within), *chosen]))
+    options = list(dict.fromkeys([*dimension.offered(ds, within), *chosen]))
     if not dimension.by_name:
         return options
     key = ("filter options", dimension.field, tuple(options), lang)
