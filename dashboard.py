@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import page as ui_page
+from ui.screen import open_page
 from ui.widgets import show
 
-page = ui_page.setup("Overview")
+page = open_page("Overview")
 # What the page shows is declared once in acpeu_data/views.py (the reports print the same).
 section = page.section()
 

@@ -181,6 +181,13 @@ STATUS_COLOURS: dict[str, str] = {
 REGION_COLOURS: list[str] = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"]
 NON_ACP_COLOUR = "#BBBBBB"
 
+
+def region_order(countries) -> list[str]:
+    """Return the regions in the order countries.csv first names them: the one order of the
+    sidebar's choices, of charts and tables by region, and of REGION_COLOURS."""
+    return list(dict.fromkeys(countries["region"]))
+
+
 # --- SDG targets ------------------------------------------------------------------------------
 
 SDG_TARGETS: dict[str, tuple[str, ...]] = {

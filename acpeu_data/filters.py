@@ -113,7 +113,7 @@ class Dimension:
 
 
 def _regions(ds, _within: tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys(ds.countries["region"]))
+    return contract.region_order(ds.countries)
 
 
 def _countries(ds, regions: tuple[str, ...]) -> list[str]:

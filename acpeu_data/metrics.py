@@ -720,7 +720,7 @@ def prepare(ds) -> None:
     """
     from acpeu_data.filters import Filters, filter_meetings, filter_participation, filter_requests
 
-    regions = tuple(dict.fromkeys(ds.countries["region"]))[:1]
+    regions = tuple(contract.region_order(ds.countries))[:1]
     every = Filters(
         regions=regions,
         topics=tuple(contract.TOPICS)[:1],
@@ -736,7 +736,7 @@ def prepare(ds) -> None:
         participation = filter_participation(ds, f)
         kpis(requests, meetings, participation)
         requests_over_time(requests, include_total=True)
-        requests_by_region(requests, list(dict.fromkeys(ds.countries["region"])))
+        requests_by_region(requests, contract.region_order(ds.countries))
         requests_by_topic(requests)
         requests_by_status(requests)
         requests_by_typology(requests)

@@ -47,6 +47,8 @@ Progress = Callable[[float, str], None]
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TABLE_ROWS = 10  # rows of a chart's numbers table printed; the rest are counted
 CHART_WIDTH = 760  # px; printed 180 mm wide, so 14 px fonts come out at about 9 pt
+LEGEND_MARGIN = 120  # px under the plot of a chart with its legend below
+PRINT_HEIGHT = 0.75  # of the chart's height on screen
 GEO_SCALE = 3  # a map is a PNG of 2,700 px across (about 380 dpi on the page)
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 RENDER_TIMEOUT = 90  # seconds for any one chart
@@ -262,6 +264,7 @@ dl.about dt { font-weight: bold; } dl.about dd { margin: 0; }
 .kpi .value { display: block; font-size: 15pt; font-weight: bold; }
 .kpi .help { display: block; font-size: 7pt; color: #333; }
 figure { margin: 6pt 0; break-inside: avoid; page-break-inside: avoid; }
+.chart { break-inside: avoid; }
 figure img { display: block; width: 100%; height: auto; max-height: 215mm; object-fit: contain; }
 .plot { width: 100%; }
 table { border-collapse: collapse; margin: 4pt 0 2pt; font-size: 8.5pt; width: 100%; }
@@ -328,9 +331,12 @@ def _untitled(fig: go.Figure) -> go.Figure:
     copy = go.Figure(fig.to_dict(), skip_invalid=True, _validate=False)
     copy.layout.title = None
     copy.layout.margin.t = 24
-    if copy.layout.legend.orientation == "h":
-        # Below the axis title rather than over it, whatever the printed width.
-        copy.layout.legend.update(yanchor="top", y=-0.22)
+    legend = copy.layout.showlegend is not False and len(copy.data) > 1
+    if legend and copy.layout.legend.orientation == "h":
+        # Below the axis title rather than over it, whatever the printed size: at the
+        # bottom of the figure, in the bottom margin.
+        copy.layout.legend.update(yref="container", yanchor="bottom", y=0)
+        copy.layout.margin.b = max(copy.layout.margin.b or 0, LEGEND_MARGIN)
     return copy
 
 
@@ -376,10 +382,11 @@ def render_html(report: Report, charts: list[str]) -> str:
             out.append("</div>")
         out += [f"<p>{esc(text)}</p>" for text in section.text]
         for chart in section.charts:
-            out.append(f"<h3>{esc(chart.title)}</h3>")
+            # A chart, its title and its numbers stay on one page (when they fit on one).
+            out.append(f'<div class="chart"><h3>{esc(chart.title)}</h3>')
             if chart.figure is not None:
                 out.append(f"<figure>{next(markup)}</figure>")
-            out.append(_table(chart.numbers, report.lang, _))
+            out.append(_table(chart.numbers, report.lang, _) + "</div>")
         out += [f'<p class="note">{esc(note)}</p>' for note in section.notes]
         out.append("</section>")
     return "\n".join(out)
@@ -518,7 +525,9 @@ class _Renderer:
             opts = dict(
                 format="png" if is_geo else "svg",
                 width=CHART_WIDTH,
-                height=int(fig.layout.height or 450),
+                # Printed a little flatter than on screen: two charts with their numbers fit
+                # on an A4 page more often, and nothing is lost (fonts keep their size).
+                height=int((fig.layout.height or 450) * PRINT_HEIGHT),
                 scale=GEO_SCALE if is_geo else 1,
             )
             out.append(await self._kaleido.calc_fig(fig, opts=opts, topojson=topojson))

@@ -66,6 +66,8 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
         return pd.DataFrame({_("Month"): []})
     # One row per month and topic already: a plain pivot, not pivot_table's group-by.
     wide = over_time.pivot(index="month", columns="topic", values="cumulative")
+    # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
+    wide = wide[[code for code in [*contract.TOPICS, metrics.TOTAL] if code in wide.columns]]
     labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
     wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")

@@ -105,7 +105,7 @@ class View:
 
     @cached_property
     def regions(self) -> list[str]:
-        return list(dict.fromkeys(self.dataset.countries["region"]))
+        return contract.region_order(self.dataset.countries)
 
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)

@@ -12,8 +12,8 @@ import datetime as dt
 import pandas as pd
 
 import acpeu_data as ad
+from acpeu_data import contract, metrics
 from acpeu_data import filters as flt
-from acpeu_data import metrics
 
 TOPICS = ["visas", "readmission", "remittances", "trafficking", "smuggling"]
 
@@ -63,7 +63,7 @@ def pandas_requests(ds: ad.Dataset, f: ad.Filters) -> list:
 def acpeu_requests(ds: ad.Dataset, f: ad.Filters) -> list:
     """Return the same figures through acpeu_data.filters and acpeu_data.metrics."""
     r = flt.filter_requests(ds, f)
-    regions = list(dict.fromkeys(ds.countries["region"]))
+    regions = contract.region_order(ds.countries)
     times = metrics.completion_times(r)
     return [
         metrics.kpis(r, r.iloc[:0], ds.participation.iloc[:0]),
@@ -123,7 +123,7 @@ def acpeu_meetings(ds: ad.Dataset, f: ad.Filters) -> list:
 
 def filter_states(ds: ad.Dataset, count: int) -> list[ad.Filters]:
     """Return `count` distinct filter states: one region each, then a topic with a date range."""
-    regions = list(dict.fromkeys(ds.countries["region"]))
+    regions = contract.region_order(ds.countries)
     states = [ad.Filters(regions=(region,)) for region in regions]
     states.append(ad.Filters(topics=("trafficking",), date_from=dt.date(2016, 1, 1)))
     return states[:count] if count < len(states) else states

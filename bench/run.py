@@ -88,9 +88,10 @@ def measure_in_browser(folder: Path, sessions: int) -> dict:
     """Return the browser figures for a folder, or the error that stopped them."""
     import pandas as pd
 
+    from acpeu_data import contract
     from bench import browser
 
-    regions = list(dict.fromkeys(pd.read_csv(folder / "countries.csv")["region"]))[:3]
+    regions = contract.region_order(pd.read_csv(folder / "countries.csv"))[:3]
     with tempfile.TemporaryDirectory() as tmp:
         try:
             return browser.measure_browser(folder, regions, sessions, Path(tmp) / "server.log")

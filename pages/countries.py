@@ -3,8 +3,8 @@
 import streamlit as st
 
 from acpeu_data import filters, geo, metrics, tables
-from ui import page as ui_page
 from ui import sidebar
+from ui.screen import open_page
 from ui.widgets import downloads, request_columns, show, source_column, table
 
 MAP_KEY = "country_map"
@@ -19,7 +19,7 @@ def _select_clicked_countries() -> None:
         sidebar.set_countries(clicked)
 
 
-page = ui_page.setup("Countries")
+page = open_page("Countries")
 _ = page._
 
 st.caption(
@@ -38,7 +38,7 @@ if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]
     name = geo.country_name(iso3, page.lang)
     st.header(_("Country profile: {country}").format(country=name), anchor=False)
-    profile = page.once_rows(
+    profile = page.memoized_rows(
         "profile",
         metrics.country_profile,
         page.dataset,
@@ -60,7 +60,7 @@ if len(page.filters.countries) == 1:
             )
         table(
             page,
-            page.once_rows(
+            page.memoized_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
             column_config=request_columns(page, wide=False),

@@ -11,13 +11,12 @@ import streamlit as st
 from acpeu_data import contract, export, i18n, tables, templates
 from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui import page as ui_page
-from ui.widgets import table
+from ui.screen import open_page
+from ui.widgets import download, table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-page = ui_page.setup("Data")
+page = open_page("Data")
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
@@ -36,13 +35,10 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
         summary = n("{count} problem, by file:", "{count} problems, by file:", count)
         per_file = lambda k: n("{file}: {count} problem", "{file}: {count} problems", k)  # noqa: E731
     st.write(summary.format(count=page.number(count)))
-    st.download_button(
+    download(
         _("Download the list (CSV)"),
-        data=lambda: ui_data.problems_csv(problems, _),
-        file_name=f"{key}-problems.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
+        lambda: ui_data.problems_csv(problems, _),
+        f"{key}-problems.csv",
         key=f"{key}_problems_csv",
     )
     for file, found in ui_data.by_file(problems).items():
@@ -175,13 +171,10 @@ if any(ds.illustrative.values()):
                 lambda name=name: tables.illustrative_rows(ds, name),
             )
             table(page, rows)
-            st.download_button(
+            download(
                 _("Download these records (CSV)"),
-                data=lambda rows=rows, name=name: export.table_to_csv(rows, name),
-                file_name=f"{name}-illustrative.csv",
-                mime="text/csv",
-                on_click="ignore",
-                icon=":material/download:",
+                lambda rows=rows, name=name: export.table_to_csv(rows, name),
+                f"{name}-illustrative.csv",
                 key=f"illustrative_{name}_csv",
             )
     partly = memo.for_data(ds, "partly illustrative", lambda: tables.partly_illustrative(ds))
@@ -266,23 +259,17 @@ if can_publish:
     )
 left, right, _rest = st.columns([1, 1, 2])
 with left:
-    st.download_button(
+    download(
         _("CSV templates (zip)"),
-        data=templates.csv_templates_zip,
-        file_name="acpeu-data-templates.zip",
-        mime="application/zip",
-        on_click="ignore",
-        icon=":material/download:",
+        templates.csv_templates_zip,
+        "acpeu-data-templates.zip",
         key="template_zip",
     )
 with right:
-    st.download_button(
+    download(
         _("Excel template"),
-        data=lambda: templates.xlsx_template(_),
-        file_name=contract.WORKBOOK_NAME,
-        mime=XLSX_MIME,
-        on_click="ignore",
-        icon=":material/download:",
+        lambda: templates.xlsx_template(_),
+        contract.WORKBOOK_NAME,
         key="template_xlsx",
     )
 with st.expander(
@@ -361,12 +348,6 @@ if identity.is_data_manager:
         ).format(count=page.number(publishing.AUDIT_ROWS_SHOWN))
     )
     st.dataframe(publishing.audit_frame(events, _), hide_index=True, width="stretch")
-    st.download_button(
-        _("Download the audit log (JSON lines)"),
-        data=log.raw,
-        file_name="acpeu-audit.jsonl",
-        mime="application/jsonl",
-        on_click="ignore",
-        icon=":material/download:",
-        key="audit_download",
+    download(
+        _("Download the audit log (JSON lines)"), log.raw, "acpeu-audit.jsonl", key="audit_download"
     )

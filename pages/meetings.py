@@ -3,10 +3,10 @@
 import streamlit as st
 
 from acpeu_data import metrics, tables
-from ui import page as ui_page
+from ui.screen import open_page
 from ui.widgets import downloads, show, source_column, table
 
-page = ui_page.setup("Meetings")
+page = open_page("Meetings")
 _ = page._
 meetings, participation = page.meetings, page.participation
 
@@ -15,18 +15,18 @@ section = page.section()
 show(page, section.chart("map"), key="meetings_map")
 st.caption(section.notes[0])  # what the bubbles and lines are, and what of them is illustrative
 by_place = bool(page.filters.regions or page.filters.countries)
-totals = page.once_rows(
+totals = page.memoized_rows(
     "totals", metrics.meeting_totals, meetings, participation, use_reported=not by_place
 )
 
 st.header(_("Meetings"), anchor=False)
 table(
     page,
-    page.once_rows(
+    page.memoized_rows(
         "table",
         tables.meetings_for_display,
         meetings,
-        page.once_rows("by_meeting", metrics.participation_by_meeting, meetings, participation),
+        page.memoized_rows("by_meeting", metrics.participation_by_meeting, meetings, participation),
         totals,
         _,
         page.lang,

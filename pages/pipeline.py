@@ -8,10 +8,10 @@ import datetime as dt
 import streamlit as st
 
 from acpeu_data import history, tables, views
-from ui import page as ui_page
+from ui.screen import open_page
 from ui.widgets import downloads, show, table
 
-page = ui_page.setup("Pipeline")
+page = open_page("Pipeline")
 _ = page._
 f = page.filters
 requests = page.requests
@@ -30,7 +30,7 @@ with right:
     show(page, section.chart("age_bands"))
 
 st.header(_("Oldest open requests"), anchor=False)
-aged = page.once_rows("aged", history.ages, requests, f.date_to)
+aged = page.memoized_rows("aged", history.ages, requests, f.date_to)
 st.caption(
     _(
         "Requests received, under review, approved or ongoing on {day}, oldest first: "
@@ -40,7 +40,7 @@ st.caption(
 if len(aged):
     table(
         page,
-        page.once_rows("aged_table", tables.ages_for_display, aged, _),
+        page.memoized_rows("aged_table", tables.ages_for_display, aged, _),
         column_config={
             "request_id": st.column_config.TextColumn(_("Request")),
             "requester": st.column_config.TextColumn(_("Requester")),
@@ -84,7 +84,7 @@ else:
 
 st.header(_("What happened between two dates"), anchor=False)
 if f.date_from and f.date_to:
-    changes = page.once_rows("changes", views.changes_between, page.view())
+    changes = page.memoized_rows("changes", views.changes_between, page.view())
     st.caption(
         _("From {start} to {end}, both days included.").format(
             start=page.date(f.date_from), end=page.date(f.date_to)
@@ -95,7 +95,9 @@ if f.date_from and f.date_to:
     if len(changes):
         table(
             page,
-            page.once_rows("changes_table", tables.changes_for_display, changes, history.KINDS, _),
+            page.memoized_rows(
+                "changes_table", tables.changes_for_display, changes, history.KINDS, _
+            ),
             column_config={
                 "changed_on": st.column_config.DateColumn(_("Day"), format="YYYY-MM-DD"),
                 "request_id": st.column_config.TextColumn(_("Request")),

@@ -3,16 +3,16 @@
 import streamlit as st
 
 from acpeu_data import tables
-from ui import page as ui_page
+from ui.screen import open_page
 from ui.widgets import downloads, request_columns, show, table
 
-page = ui_page.setup("Requests")
+page = open_page("Requests")
 _ = page._
 requests = page.requests
 
 table(
     page,
-    page.once_rows("table", tables.requests_for_display, requests, _, page.lang),
+    page.memoized_rows("table", tables.requests_for_display, requests, _, page.lang),
     column_config=request_columns(page),
 )
 downloads(page, "requests", requests, key="requests")

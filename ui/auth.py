@@ -1,7 +1,7 @@
 """Sign-in (Streamlit's OpenID Connect: st.login, st.user, st.logout) and the access gate.
 
 Sign-in is on when `.streamlit/secrets.toml` has an `[auth]` section; then every page calls
-`gate()` (through ui.page.setup) before it reads any data, and a visitor sees the data only
+`gate()` (through ui.screen.open_page) before it reads any data, and a visitor sees the data only
 once signed in with an e-mail that `[access]` lists (acpeu_data.access). Without `[auth]` the
 dashboard is open to whoever reaches it, as before; when it listens beyond this machine, the
 Data page and the server log say so.

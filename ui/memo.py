@@ -159,7 +159,7 @@ def stores() -> list[Lru]:
 def forget_data(origin: str, version: tuple) -> int:
     """Remove everything built from one data version (e.g. an upload whose sessions ended)."""
 
-    # Every key starts with (origin, version, ...): see for_data and ui.page._state_key.
+    # Every key starts with (origin, version, ...): see for_data and ui.screen._state_key.
     def matches(key: Hashable) -> bool:
         return isinstance(key, tuple) and key[:2] == (origin, version)
 

@@ -16,14 +16,15 @@ import streamlit as st
 from acpeu_data import report
 from acpeu_data.validate import N_
 from ui import sidebar
-from ui.page import Page
+from ui.screen import PageContext
+from ui.widgets import download
 
 REPORT_KEY = "report"
 # Pages that show the data's files rather than figures have no part in a report.
 NOT_REPORTED = {"Data"}
 FORMATS = {
-    "pdf": ("application/pdf", N_("PDF: A4 pages to print or attach")),
-    "html": ("text/html", N_("HTML: one file with interactive charts, opens offline")),
+    "pdf": N_("PDF: A4 pages to print or attach"),
+    "html": N_("HTML: one file with interactive charts, opens offline"),
 }
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ class Made:
     key: tuple
     data: bytes
     file_name: str
-    mime: str
 
 
 def reported_pages() -> list[str]:
@@ -41,7 +41,7 @@ def reported_pages() -> list[str]:
     return [title for _path, title, _icon in sidebar.PAGES if title not in NOT_REPORTED]
 
 
-def control(page: Page) -> None:
+def control(page: PageContext) -> None:
     """Draw the Report control: what to put in the report, a button to make it, the download."""
     _ = page._
     with st.expander(_("Report: PDF or HTML to send"), icon=":material/description:"):
@@ -56,7 +56,7 @@ def control(page: Page) -> None:
             fmt = st.radio(
                 _("Format"),
                 list(FORMATS),
-                format_func=lambda f: _(FORMATS[f][1]),
+                format_func=lambda f: _(FORMATS[f]),
                 key="report_format",
             )
         problem = report.pdf_problem() if fmt == "pdf" else None
@@ -76,13 +76,10 @@ def control(page: Page) -> None:
         ):
             made = _make(page, pages, fmt, key)
         if made is not None:
-            st.download_button(
+            download(
                 _("Download the report ({size})").format(size=_size(made.data, page)),
-                data=made.data,
-                file_name=made.file_name,
-                mime=made.mime,
-                on_click="ignore",
-                icon=":material/download:",
+                made.data,
+                made.file_name,
                 key="report_download",
             )
         st.caption(
@@ -93,14 +90,14 @@ def control(page: Page) -> None:
         )
 
 
-def _size(data: bytes, page: Page) -> str:
+def _size(data: bytes, page: PageContext) -> str:
     kilobytes = len(data) / 1024
     if kilobytes < 1024:
         return f"{page.number(max(1, round(kilobytes)))} KB"
     return f"{page.number(round(kilobytes / 1024))} MB"
 
 
-def _make(page: Page, pages: list[str], fmt: str, key: tuple) -> Made | None:
+def _make(page: PageContext, pages: list[str], fmt: str, key: tuple) -> Made | None:
     _ = page._
     view = page.view()
     bar = st.progress(0.0, text=_("Making the report…"))
@@ -135,6 +132,6 @@ def _make(page: Page, pages: list[str], fmt: str, key: tuple) -> Made | None:
         )
         return None
     bar.empty()
-    made = Made(key, data, report.file_name(pages, page.filters, fmt), FORMATS[fmt][0])
+    made = Made(key, data, report.file_name(pages, page.filters, fmt))
     st.session_state[REPORT_KEY] = made
     return made

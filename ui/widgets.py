@@ -1,8 +1,9 @@
-"""Widgets every page uses: a chart with its numbers one click away, and table downloads."""
+"""Widgets every page uses: a chart with its numbers one click away, tables, and downloads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -11,7 +12,7 @@ import streamlit as st
 
 from acpeu_data import charts, export, tables, views
 from ui import data as ui_data
-from ui.page import Page, filter_line
+from ui.screen import PageContext, filter_line
 
 # Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
 GEO_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
@@ -19,9 +20,18 @@ CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
 LAZY_ROWS = 1_000
+# The MIME type of each kind of file the dashboard hands over, by the file name's extension.
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "jsonl": "application/jsonl",
+}
 
 
-def request_columns(page: Page, *, wide: bool = True) -> dict:
+def request_columns(page: PageContext, *, wide: bool = True) -> dict:
     """Column config of a table of requests (tables.requests_for_display): one declaration for
     the Requests page and the country profile; `wide` gives the title and note more room."""
     _ = page._
@@ -47,7 +57,7 @@ def request_columns(page: Page, *, wide: bool = True) -> dict:
     }
 
 
-def source_column(page: Page, label: str | None = None):
+def source_column(page: PageContext, label: str | None = None):
     """Return the column config of a Source column: a link for a URL, the text otherwise."""
     return st.column_config.LinkColumn(
         label or page._("Source"),
@@ -56,7 +66,7 @@ def source_column(page: Page, label: str | None = None):
     )
 
 
-def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) -> None:
+def table(page: PageContext, frame: pd.DataFrame, column_config: dict | None = None) -> None:
     """Show a table; a large one loads as the reader scrolls, and says so."""
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, lazy=True)
     if len(frame) > LAZY_ROWS:
@@ -69,7 +79,7 @@ def table(page: Page, frame: pd.DataFrame, column_config: dict | None = None) ->
 
 
 def chart(
-    page: Page,
+    page: PageContext,
     fig: go.Figure,
     numbers: pd.DataFrame,
     *,
@@ -93,7 +103,7 @@ def chart(
 
 
 def downloads(
-    page: Page,
+    page: PageContext,
     table: str,
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
@@ -127,28 +137,36 @@ def downloads(
             ),
         )
     with left:
-        st.download_button(
+        download(
             _("Download CSV"),
-            data=lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
-            file_name=export.export_filename(table, slug, as_of, "csv"),
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
+            lambda: export.table_to_csv(rows_of(), table, hxl=hxl),
+            export.export_filename(table, slug, as_of, "csv"),
             key=f"{key}_csv",
         )
     with right:
-        st.download_button(
+        download(
             _("Download Excel"),
-            data=lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
-            file_name=export.export_filename(table, slug, as_of, "xlsx"),
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore",
-            icon=":material/download:",
+            lambda: export.tables_to_xlsx({table: rows_of()}, about=about, hxl=hxl),
+            export.export_filename(table, slug, as_of, "xlsx"),
             key=f"{key}_xlsx",
         )
 
 
-def show(page: Page, item: views.Chart, *, key: str | None = None, on_select=None):
+def download(label: str, data: bytes | Callable[[], bytes], file_name: str, *, key: str) -> None:
+    """Offer a file: its MIME type follows its extension (MIME_TYPES); `data` may be a function,
+    then called only when the reader clicks."""
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=MIME_TYPES[PurePath(file_name).suffix.removeprefix(".")],
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def show(page: PageContext, item: views.Chart, *, key: str | None = None, on_select=None):
     """Show one chart of a page's section (acpeu_data.views) with its numbers; a table alone."""
     if item.figure is None:
         table(page, item.numbers)

@@ -1,4 +1,5 @@
-"""What every page does first: page config, sign-in, data, sidebar, banners, title, filter line."""
+"""What every screen does first (open_page): page config, sign-in, data, sidebar, banners, title,
+filter line; and the PageContext a page composes its widgets with."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Page:
+class PageContext:
     """What a page needs to compose its widgets: the data, the filter and the language."""
 
     title: str
@@ -55,7 +56,7 @@ class Page:
             size=lambda rows: 0 if rows is own else memo.size_of(rows),
         )
 
-    def once(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
+    def memoized(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
         """Return build(*args, **kwargs), computed once per data, filter, language and page.
 
         `name` tells the results of one page apart; arguments must be derived from this page's
@@ -64,8 +65,8 @@ class Page:
         key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
         return memo.results().get(key, lambda: build(*args, **kwargs))
 
-    def once_rows(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
-        """Like once, for a table with a row per filtered record: kept for fewer states."""
+    def memoized_rows(self, name: str, build: Callable[..., T], *args, **kwargs) -> T:
+        """Like memoized, for a table with a row per filtered record: kept for fewer states."""
         key = (*_state_key(self.dataset, self.filters), self.lang, self.title, name)
         return memo.row_tables().get(key, lambda: build(*args, **kwargs))
 
@@ -80,7 +81,7 @@ class Page:
 
     def section(self) -> views.Section:
         """Return what this page shows (acpeu_data.views), built once per filter and language."""
-        return self.once("section", views.PAGES[self.title], self.view())
+        return self.memoized("section", views.PAGES[self.title], self.view())
 
     def number(self, value: float) -> str:
         return i18n.format_number(value, self.lang)
@@ -112,7 +113,7 @@ MAX_LINK_NOTICES = 3
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 
 
-def setup(title: str) -> Page:
+def open_page(title: str) -> PageContext:
     """Draw the common frame of a page and return its filtered data."""
     lang = sidebar.session_language()
     _ = i18n.translator(lang)
@@ -131,14 +132,14 @@ def setup(title: str) -> Page:
     filters = sidebar.render(ds, lang, title)
     with st.sidebar:
         auth.account(identity, _)
-    page = Page(
+    page = PageContext(
         title=title, dataset=ds, state=state, filters=filters, lang=lang, _=_, identity=identity
     )
     st.title(_(title), anchor=False)
     _banners(page)
     # Region and country names come from the data files: shown literally, never as Markdown.
     st.caption(data.escape_markdown(filter_line(page)))
-    from ui import report  # noqa: PLC0415 ui.report draws with this module's Page
+    from ui import report  # noqa: PLC0415 ui.report draws with this module's PageContext
 
     report.control(page)
     return page
@@ -150,7 +151,7 @@ def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:
     return (ds.origin, ds.version, filters)
 
 
-def filter_line(page: Page) -> str:
+def filter_line(page: PageContext) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
     return views.filter_line(page.view())
 
@@ -169,7 +170,7 @@ def _no_data(state: data.DataState, _: Translate) -> None:
     st.stop()
 
 
-def _banners(page: Page) -> None:
+def _banners(page: PageContext) -> None:
     _ = page._
     state = page.state
     if state.problems and state.is_database:
