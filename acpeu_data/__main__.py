@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 
 from acpeu_data import contract, database, export
-from acpeu_data.load import Dataset, load
+from acpeu_data.dataset import Dataset
+from acpeu_data.load import load
 from acpeu_data.validate import DataError, Problem
 
 

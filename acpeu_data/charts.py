@@ -1,4 +1,4 @@
-"""Plotly figure builders: tidy frames from metrics in, graph_objects figures out.
+"""Plotly figure builders: tidy frames from the figure modules (request_figures, meeting_figures) in, graph_objects figures out.
 
 These run on every rerun, so figures are written as plain dicts and wrapped without Plotly's
 property validation (`_validate=False`), about four times cheaper than building them through
@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from acpeu_data import contract
 from acpeu_data.i18n import Translate
-from acpeu_data.metrics import TOTAL
+from acpeu_data.request_figures import TOTAL
 
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f2937")
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -381,7 +381,7 @@ def stacked_bar(
 
 
 def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> go.Figure:
-    """Return counts per range of values (metrics.completion_bins) as touching bars."""
+    """Return counts per range of values (request_figures.completion_bins) as touching bars."""
     width = bins["to_days"] - bins["from_days"] + 1
     trace = dict(
         type="bar",

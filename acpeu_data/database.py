@@ -34,7 +34,8 @@ from pathlib import Path
 import pandas as pd
 
 from acpeu_data import contract, read
-from acpeu_data.load import Dataset, FileInfo, build_dataset
+from acpeu_data.dataset import Dataset, FileInfo
+from acpeu_data.load import build_dataset
 from acpeu_data.validate import N_, DataError, Problem, make
 
 URL_ENV = "ACPEU_DATA_URL"

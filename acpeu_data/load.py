@@ -12,14 +12,16 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from stat import S_ISDIR, S_ISREG
 
 import pandas as pd
 
-from acpeu_data import contract, read
+from acpeu_data import contract, headline_figures, meeting_figures, read, request_figures
+from acpeu_data.dataset import Dataset, FileInfo
 from acpeu_data.derive import build_tables
+from acpeu_data.filters import Filters, filter_meetings, filter_participation, filter_requests
 from acpeu_data.rules import check_rules
 from acpeu_data.validate import (
     N_,
@@ -39,55 +41,12 @@ __all__ = [
     "data_version",
     "load",
     "load_files",
+    "prepare",
 ]
 
 BUNDLED_DIR = (Path(__file__).parent.parent / "data").resolve()
 ENV_VAR = "ACPEU_DATA_DIR"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """A file (or workbook sheet) a dataset was read from."""
-
-    name: str
-    modified: dt.datetime | None
-    rows: int
-
-
-@dataclass
-class Dataset:
-    """The tables of the contract, typed and with derived columns, plus where they came from.
-
-    `request_events` is empty when the data has no such table (`has_events` False): the status
-    history is then estimated from the requests (acpeu_data.history).
-    """
-
-    countries: pd.DataFrame
-    regional_organisations: pd.DataFrame
-    requests: pd.DataFrame
-    meetings: pd.DataFrame
-    participation: pd.DataFrame
-    request_events: pd.DataFrame = field(default_factory=lambda: empty_events())
-    has_events: bool = False
-    warnings: list[Problem] = field(default_factory=list)
-    origin: str = ""
-    is_bundled: bool = False
-    files: list[FileInfo] = field(default_factory=list)
-    illustrative: dict[str, int] = field(default_factory=dict)
-    version: tuple = ()
-
-
-def empty_events() -> pd.DataFrame:
-    """Return a request_events table without rows, typed as the loader types one."""
-    return pd.DataFrame(
-        {
-            "request_id": pd.Series([], dtype="str"),
-            "status": pd.Series([], dtype="str"),
-            "changed_on": pd.Series([], dtype="datetime64[us]"),
-            "note": pd.Series([], dtype="str"),
-        }
-    )
 
 
 @dataclass(frozen=True)
@@ -532,6 +491,48 @@ def build_dataset(
         version=version,
         has_events="request_events" in frames,
     )
+
+
+# --- warming up a loaded dataset --------------------------------------------------------------
+
+
+# Any dates do: the filters build their date arrays on first use of a date bound.
+PREPARE_FROM = contract.PROGRAMME_START
+PREPARE_TO = contract.PROGRAMME_END
+
+
+def prepare(ds: Dataset) -> None:
+    """Build, once at load time, the arrays that filters and figures read (acpeu_data.arrays).
+
+    They are otherwise built by the first filter change after a load (about a second at a
+    million requests), which would make the first manager to use a new data version wait.
+    """
+    regions = tuple(contract.region_order(ds.countries))[:1]
+    every = Filters(
+        regions=regions,
+        topics=tuple(contract.TOPICS)[:1],
+        countries=tuple(ds.countries["iso3"])[:1],
+        requester_types=tuple(contract.REQUESTER_TYPES)[:1],
+        statuses=tuple(contract.STATUSES)[:1],
+        date_from=PREPARE_FROM,
+        date_to=PREPARE_TO,
+    )
+    for f in (Filters(regions=regions), every):
+        requests = filter_requests(ds, f)
+        meetings = filter_meetings(ds, f)
+        participation = filter_participation(ds, f)
+        headline_figures.kpis(requests, meetings, participation)
+        request_figures.requests_over_time(requests, include_total=True)
+        request_figures.requests_by_region(requests, contract.region_order(ds.countries))
+        request_figures.requests_by_topic(requests)
+        request_figures.requests_by_status(requests)
+        request_figures.requests_by_typology(requests)
+        request_figures.requests_by_country(ds, requests)
+        request_figures.completion_times(requests)
+        meeting_figures.participation_by_meeting(meetings, participation)
+        meeting_figures.participation_by_region(meetings, participation)
+        meeting_figures.participation_by_stakeholder_type(participation)
+        meeting_figures.women_share(participation)
 
 
 def _in_order(problems: list[Problem]) -> list[Problem]:

@@ -38,8 +38,8 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from acpeu_data import contract, i18n, views
+from acpeu_data.dataset import Dataset
 from acpeu_data.filters import Filters
-from acpeu_data.load import Dataset
 from acpeu_data.validate import N_
 
 Progress = Callable[[float, str], None]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract, geo, i18n, metrics
+from acpeu_data import contract, geo, i18n, request_figures
 from acpeu_data.i18n import Translate
 
 CountryName = Callable[[str], str]
@@ -67,8 +67,10 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     # One row per month and topic already: a plain pivot, not pivot_table's group-by.
     wide = over_time.pivot(index="month", columns="topic", values="cumulative")
     # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
-    wide = wide[[code for code in [*contract.TOPICS, metrics.TOTAL] if code in wide.columns]]
-    labels = {**contract.TOPICS, metrics.TOTAL: "All requests"}
+    wide = wide[
+        [code for code in [*contract.TOPICS, request_figures.TOTAL] if code in wide.columns]
+    ]
+    labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
     wide = wide.rename(columns=_labels(labels, _))
     wide.index = wide.index.strftime("%Y-%m")
     return wide.reset_index(names=_("Month"))
@@ -289,9 +291,9 @@ def meetings_for_display(
 ) -> pd.DataFrame:
     """Return one row per meeting with readable labels, for the Meetings table.
 
-    per_meeting is metrics.participation_by_meeting: its women share counts only the
+    per_meeting is meeting_figures.participation_by_meeting: its women share counts only the
     delegations that reported women (`women_covered` participants). totals is
-    metrics.meeting_totals: `participants` is the published total where there is one, else
+    meeting_figures.meeting_totals: `participants` is the published total where there is one, else
     the sum of the delegations (marked illustrative when they are), else "unknown";
     `delegations` is that sum by itself and `delegations_source` where its rows come from.
     """

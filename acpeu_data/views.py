@@ -1,7 +1,7 @@
 """What each page shows, declared once as plain data: the pages draw it, the reports print it.
 
 A page's content is a `Section`: its headline figures, its charts (each with the table of its
-numbers) and its plain-words text, built from the same aggregates (metrics), figure builders
+numbers) and its plain-words text, built from the same aggregates (request_figures, meeting_figures, headline_figures), figure builders
 (charts) and reader's tables (tables) the dashboard uses. `PAGES` maps a page's title (the
 English msgid the sidebar lists) to its builder; a page without one is reported by title only.
 No Streamlit here: ui/ memoizes a section per filter state and lays it out, acpeu_data/report.py
@@ -18,10 +18,19 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from acpeu_data import charts, contract, history, i18n, metrics, tables
+from acpeu_data import (
+    charts,
+    contract,
+    headline_figures,
+    history,
+    i18n,
+    meeting_figures,
+    request_figures,
+    tables,
+)
 from acpeu_data import filters as flt
+from acpeu_data.dataset import Dataset
 from acpeu_data.filters import Filters
-from acpeu_data.load import Dataset
 
 
 @dataclass(frozen=True)
@@ -160,12 +169,12 @@ def by_place(view: View) -> bool:
     return bool(view.filters.regions or view.filters.countries)
 
 
-def participants_value(view: View, k: metrics.Kpis) -> str:
+def participants_value(view: View, k: headline_figures.Kpis) -> str:
     value = view.number(k.participants)
     return view._("more than {count}").format(count=value) if k.participants_more_than else value
 
 
-def participants_note(view: View, k: metrics.Kpis) -> str:
+def participants_note(view: View, k: headline_figures.Kpis) -> str:
     notes = [view.of_which(k.participants_illustrative)] if k.participants_illustrative else []
     if k.meetings_unknown_total:
         notes.append(
@@ -189,7 +198,7 @@ def participants_help(view: View) -> str:
     )
 
 
-def programme_meetings(view: View, k: metrics.Kpis) -> Headline:
+def programme_meetings(view: View, k: headline_figures.Kpis) -> Headline:
     _ = view._
     return Headline(
         "meetings",
@@ -250,8 +259,8 @@ def labelled_bar(
 
 def _by_region(view: View) -> Chart:
     _ = view._
-    made_up = metrics.illustrative_count(view.requests)
-    by_region = metrics.requests_by_region(view.requests, view.regions)
+    made_up = headline_figures.illustrative_count(view.requests)
+    by_region = request_figures.requests_by_region(view.requests, view.regions)
     colours = charts.region_colours(view.regions)
     return labelled_bar(
         view,
@@ -269,7 +278,9 @@ def _by_region(view: View) -> Chart:
 def overview(view: View) -> Section:
     """The Overview page: headline figures, a summary in words, requests over time and by region."""
     _ = view._
-    k = metrics.kpis(view.requests, view.meetings, view.participation, by_place=by_place(view))
+    k = headline_figures.kpis(
+        view.requests, view.meetings, view.participation, by_place=by_place(view)
+    )
     section = Section("Overview", _("Overview"))
     share_note = of_which(
         _,
@@ -323,7 +334,7 @@ def overview(view: View) -> Section:
         ),
     ]
     section.text = [tables.summary_text(k, view.filters, _, view.lang)]
-    over_time = metrics.requests_over_time(view.requests, include_total=True)
+    over_time = request_figures.requests_over_time(view.requests, include_total=True)
     fig = charts.cumulative_by_topic(over_time, _)
     fig = charts.retitled(fig, view.titled(fig.layout.title.text, k.requests_illustrative))
     section.charts = [
@@ -337,9 +348,9 @@ def requests(view: View) -> Section:
     """The Requests page's charts: topics, types, statuses, regions, time to completion, SDGs."""
     _ = view._
     rows = view.requests
-    made_up = metrics.illustrative_count(rows)
-    field = lambda name: metrics.illustrative_count(rows, name)  # noqa: E731
-    by_topic = metrics.requests_by_topic(rows)
+    made_up = headline_figures.illustrative_count(rows)
+    field = lambda name: headline_figures.illustrative_count(rows, name)  # noqa: E731
+    by_topic = request_figures.requests_by_topic(rows)
     section = Section("Requests", _("Requests"))
     section.headlines = [
         Headline("requests", _("Requests"), view.number(len(rows)), note=view.of_which(made_up))
@@ -358,7 +369,7 @@ def requests(view: View) -> Section:
         ),
         labelled_bar(
             view,
-            metrics.requests_by_status(rows),
+            request_figures.requests_by_status(rows),
             key="by_status",
             label="label",
             value="requests",
@@ -369,7 +380,7 @@ def requests(view: View) -> Section:
         ),
         labelled_bar(
             view,
-            metrics.requests_by_typology(rows),
+            request_figures.requests_by_typology(rows),
             key="by_typology",
             label="label",
             value="requests",
@@ -380,15 +391,15 @@ def requests(view: View) -> Section:
         ),
         _by_region(view),
     ]
-    times = metrics.completion_times(rows)
-    summary = metrics.completion_summary(times)
+    times = request_figures.completion_times(rows)
+    summary = request_figures.completion_summary(times)
     if summary.count:
         section.headlines += [
             Headline("completed", _("Completed requests"), view.number(summary.count)),
             Headline("median_days", _("Median days to complete"), view.number(summary.median)),
             Headline("mean_days", _("Average days to complete"), view.number(summary.mean)),
         ]
-        bins = metrics.completion_bins(times)
+        bins = request_figures.completion_bins(times)
         title = view.titled(_("Days from received to completed"), field("completed_on"))
         section.charts.append(
             _chart(
@@ -401,7 +412,7 @@ def requests(view: View) -> Section:
         )
     else:
         section.notes.append(_("No completed request matches the filter."))
-    sdg = metrics.sdg_targets(rows)
+    sdg = request_figures.sdg_targets(rows)
     section.charts.append(
         Chart(
             "sdg",
@@ -428,9 +439,11 @@ def countries(view: View) -> Section:
     """The Countries page: requests per country on a world map, with its numbers."""
     _ = view._
     by_country = tables.countries_for_map(
-        metrics.requests_by_country(view.dataset, view.requests), view.filters.regions, view.lang
+        request_figures.requests_by_country(view.dataset, view.requests),
+        view.filters.regions,
+        view.lang,
     )
-    made_up = metrics.illustrative_count(view.requests)
+    made_up = headline_figures.illustrative_count(view.requests)
     fig = charts.requests_map(by_country, _, fit=bool(view.filters.regions))
     fig = charts.retitled(fig, view.titled(fig.layout.title.text, made_up))
     numbers = tables.numbers(
@@ -443,7 +456,7 @@ def countries(view: View) -> Section:
         },
         translate=_,
     )
-    k = metrics.kpis(view.requests, view.meetings, view.participation)
+    k = headline_figures.kpis(view.requests, view.meetings, view.participation)
     section = Section("Countries", _("Countries"))
     section.headlines = [
         Headline(
@@ -467,8 +480,8 @@ def countries(view: View) -> Section:
 def participants_by_region(view: View) -> Chart:
     """Participants per meeting by region of the delegation (the largest meetings if many)."""
     _ = view._
-    by_region = metrics.participation_by_region(view.meetings, view.participation)
-    shown = metrics.largest_meetings(by_region)
+    by_region = meeting_figures.participation_by_region(view.meetings, view.participation)
+    shown = meeting_figures.largest_meetings(by_region)
     if len(shown) == len(by_region):
         title = _("Participants per meeting, by region of the delegation")
     else:
@@ -479,7 +492,7 @@ def participants_by_region(view: View) -> Chart:
             count=view.number(by_region["meeting_id"].nunique()),
         )
     regions = [*view.regions, contract.NON_ACP]
-    title = view.titled(title, metrics.illustrative_participants(view.participation))
+    title = view.titled(title, meeting_figures.illustrative_participants(view.participation))
     fig = charts.stacked_bar(
         shown.assign(series=shown["region"].map(_)),
         category="title",
@@ -500,18 +513,20 @@ def participants_by_region(view: View) -> Chart:
 def meetings(view: View) -> Section:
     """The Meetings page: venues and routes, participation by region and stakeholder type."""
     _ = view._
-    totals = metrics.meeting_totals(
+    totals = meeting_figures.meeting_totals(
         view.meetings, view.participation, use_reported=not by_place(view)
     )
-    made_up = metrics.illustrative_participants(view.participation)
-    venues = metrics.venues(view.meetings, totals)
-    links = metrics.meeting_links(view.meetings, view.participation)
+    made_up = meeting_figures.illustrative_participants(view.participation)
+    venues = meeting_figures.venues(view.meetings, totals)
+    links = meeting_figures.meeting_links(view.meetings, view.participation)
     title = view.titled(
         _("Meeting venues and where delegations came from"), int(venues["illustrative"].sum())
     )
     fig = charts.meetings_map(venues, links, _, title)
-    women = metrics.women_share(view.participation)
-    k = metrics.kpis(view.requests, view.meetings, view.participation, by_place=by_place(view))
+    women = meeting_figures.women_share(view.participation)
+    k = headline_figures.kpis(
+        view.requests, view.meetings, view.participation, by_place=by_place(view)
+    )
     coverage = _("of the {covered} participants whose gender was reported (of {total})").format(
         covered=view.number(women.covered), total=view.number(women.participants)
     )
@@ -558,7 +573,7 @@ def meetings(view: View) -> Section:
         participants_by_region(view),
         labelled_bar(
             view,
-            metrics.participation_by_stakeholder_type(view.participation),
+            meeting_figures.participation_by_stakeholder_type(view.participation),
             key="by_type",
             label="label",
             value="participants",

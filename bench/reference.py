@@ -1,6 +1,6 @@
 """The yardstick for acpeu_data's speed: the same filters and group-bys written as plain pandas.
 
-Each function does what a page asks of acpeu_data.filters + acpeu_data.metrics for one filter
+Each function does what a page asks of acpeu_data.filters + the figure modules for one filter
 state, the way one would write it in a notebook: boolean masks, value_counts, groupby. The
 benchmark times both on the same Dataset frames and reports the ratio.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 
 import acpeu_data as ad
-from acpeu_data import contract, metrics
+from acpeu_data import contract, headline_figures, meeting_figures, request_figures
 from acpeu_data import filters as flt
 
 TOPICS = ["visas", "readmission", "remittances", "trafficking", "smuggling"]
@@ -61,19 +61,19 @@ def pandas_requests(ds: ad.Dataset, f: ad.Filters) -> list:
 
 
 def acpeu_requests(ds: ad.Dataset, f: ad.Filters) -> list:
-    """Return the same figures through acpeu_data.filters and acpeu_data.metrics."""
+    """Return the same figures through acpeu_data.filters and the figure modules."""
     r = flt.filter_requests(ds, f)
     regions = contract.region_order(ds.countries)
-    times = metrics.completion_times(r)
+    times = request_figures.completion_times(r)
     return [
-        metrics.kpis(r, r.iloc[:0], ds.participation.iloc[:0]),
-        metrics.requests_over_time(r),
-        metrics.requests_by_region(r, regions),
-        metrics.requests_by_topic(r),
-        metrics.requests_by_status(r),
-        metrics.requests_by_typology(r),
-        metrics.requests_by_country(ds, r),
-        metrics.completion_summary(times),
+        headline_figures.kpis(r, r.iloc[:0], ds.participation.iloc[:0]),
+        request_figures.requests_over_time(r),
+        request_figures.requests_by_region(r, regions),
+        request_figures.requests_by_topic(r),
+        request_figures.requests_by_status(r),
+        request_figures.requests_by_typology(r),
+        request_figures.requests_by_country(ds, r),
+        request_figures.completion_summary(times),
     ]
 
 
@@ -108,16 +108,16 @@ def pandas_meetings(ds: ad.Dataset, f: ad.Filters) -> list:
 
 
 def acpeu_meetings(ds: ad.Dataset, f: ad.Filters) -> list:
-    """Return the same figures through acpeu_data.filters and acpeu_data.metrics."""
+    """Return the same figures through acpeu_data.filters and the figure modules."""
     m = flt.filter_meetings(ds, f)
     p = flt.filter_participation(ds, f)
     return [
         len(m),
         int(p["participants"].sum()),
-        metrics.participation_by_meeting(m, p),
-        metrics.participation_by_region(m, p),
-        metrics.participation_by_stakeholder_type(p),
-        metrics.women_share(p),
+        meeting_figures.participation_by_meeting(m, p),
+        meeting_figures.participation_by_region(m, p),
+        meeting_figures.participation_by_stakeholder_type(p),
+        meeting_figures.women_share(p),
     ]
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from acpeu_data import filters, geo, metrics, tables
+from acpeu_data import filters, geo, headline_figures, request_figures, tables
 from ui import sidebar
 from ui.screen import open_page
 from ui.widgets import downloads, request_columns, show, source_column, table
@@ -40,8 +40,7 @@ if len(page.filters.countries) == 1:
     st.header(_("Country profile: {country}").format(country=name), anchor=False)
     profile = page.memoized_rows(
         "profile",
-        metrics.country_profile,
-        page.dataset,
+        request_figures.country_profile,
         iso3,
         page.requests,
         page.meetings,
@@ -50,7 +49,7 @@ if len(page.filters.countries) == 1:
     left, right = st.columns(2)
     with left:
         st.subheader(_("Its requests"), anchor=False)
-        mine_made_up = metrics.illustrative_count(profile.requests)
+        mine_made_up = headline_figures.illustrative_count(profile.requests)
         if mine_made_up:
             st.caption(
                 _("{illustrative} of these {count} requests are illustrative.").format(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from acpeu_data import metrics, tables
+from acpeu_data import meeting_figures, tables
 from ui.screen import open_page
 from ui.widgets import downloads, show, source_column, table
 
@@ -16,7 +16,7 @@ show(page, section.chart("map"), key="meetings_map")
 st.caption(section.notes[0])  # what the bubbles and lines are, and what of them is illustrative
 by_place = bool(page.filters.regions or page.filters.countries)
 totals = page.memoized_rows(
-    "totals", metrics.meeting_totals, meetings, participation, use_reported=not by_place
+    "totals", meeting_figures.meeting_totals, meetings, participation, use_reported=not by_place
 )
 
 st.header(_("Meetings"), anchor=False)
@@ -26,7 +26,9 @@ table(
         "table",
         tables.meetings_for_display,
         meetings,
-        page.memoized_rows("by_meeting", metrics.participation_by_meeting, meetings, participation),
+        page.memoized_rows(
+            "by_meeting", meeting_figures.participation_by_meeting, meetings, participation
+        ),
         totals,
         _,
         page.lang,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from acpeu_data import contract
+from acpeu_data.dataset import Dataset
 from acpeu_data.derive import build_tables
-from acpeu_data.load import Dataset
 
 
 def _frame(table: str, rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import arrays, metrics
+from acpeu_data import arrays, headline_figures, meeting_figures, request_figures
 from acpeu_data import filters as flt
 
 DS = ad.load()
@@ -26,27 +26,26 @@ STATES = [
 
 
 def figures(r: pd.DataFrame, m: pd.DataFrame, p: pd.DataFrame) -> list:
-    times = metrics.completion_times(r)
+    times = request_figures.completion_times(r)
     pairs = flt.request_countries(r)
     return [
         # A subset's pairs keep the loaded table's categories and their order within a request.
         pairs.assign(iso3=pairs["iso3"].astype("str"))
         .sort_values(["row", "iso3"])
         .reset_index(drop=True),
-        metrics.kpis(r, m, p),
-        sorted(metrics.countries_of(r)),
-        metrics.requests_over_time(r, "QS", include_total=True),
-        metrics.requests_by_region(r, REGIONS),
-        metrics.requests_by_topic(r),
-        metrics.requests_by_status(r),
-        metrics.requests_by_typology(r),
-        metrics.requests_by_country(DS, r),
+        headline_figures.kpis(r, m, p),
+        request_figures.requests_over_time(r, "QS", include_total=True),
+        request_figures.requests_by_region(r, REGIONS),
+        request_figures.requests_by_topic(r),
+        request_figures.requests_by_status(r),
+        request_figures.requests_by_typology(r),
+        request_figures.requests_by_country(DS, r),
         times,
-        metrics.completion_summary(times),
-        metrics.participation_by_meeting(m, p),
-        metrics.participation_by_region(m, p),
-        metrics.participation_by_stakeholder_type(p),
-        metrics.women_share(p),
+        request_figures.completion_summary(times),
+        meeting_figures.participation_by_meeting(m, p),
+        meeting_figures.participation_by_region(m, p),
+        meeting_figures.participation_by_stakeholder_type(p),
+        meeting_figures.women_share(p),
     ]
 
 
@@ -90,6 +89,6 @@ def test_shared_arrays_are_read_only():
 
 def test_meetings_with_a_repeated_id_are_matched_by_id():
     m = pd.concat([DS.meetings, DS.meetings.iloc[:1]])
-    per = metrics.participation_by_meeting(m, DS.participation)
+    per = meeting_figures.participation_by_meeting(m, DS.participation)
     assert len(per) == len(m)
     assert per["participants"].iloc[-1] == per["participants"].iloc[0]

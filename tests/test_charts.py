@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import charts, contract, filters, history, metrics, tables
+from acpeu_data import charts, contract, filters, history, meeting_figures, request_figures, tables
 from acpeu_data.filters import Filters
 
 
@@ -49,9 +49,11 @@ def _figures() -> dict[str, go.Figure]:
     meetings = filters.filter_meetings(ds, f)
     participation = filters.filter_participation(ds, f)
     regions = list(dict.fromkeys(ds.countries["region"]))
-    by_topic = metrics.requests_by_topic(requests)
-    by_region = metrics.participation_by_region(meetings, participation)
-    countries = tables.countries_for_map(metrics.requests_by_country(ds, requests), (), "en")
+    by_topic = request_figures.requests_by_topic(requests)
+    by_region = meeting_figures.participation_by_region(meetings, participation)
+    countries = tables.countries_for_map(
+        request_figures.requests_by_country(ds, requests), (), "en"
+    )
     return {
         "bar": charts.bar(
             by_topic,
@@ -64,11 +66,13 @@ def _figures() -> dict[str, go.Figure]:
         "bar of one colour": charts.bar(
             by_topic, label="label", value="requests", title="t", colours="#000", value_title="v"
         ),
-        "timeline": charts.cumulative_by_topic(metrics.requests_over_time(requests), str),
+        "timeline": charts.cumulative_by_topic(request_figures.requests_over_time(requests), str),
         "requests map": charts.requests_map(countries, str),
         "requests map, fitted": charts.requests_map(countries, str, fit=True),
         "meetings map": charts.meetings_map(
-            metrics.venues(meetings), metrics.meeting_links(meetings, participation), str
+            meeting_figures.venues(meetings),
+            meeting_figures.meeting_links(meetings, participation),
+            str,
         ),
         "stacked bar": charts.stacked_bar(
             by_region,
@@ -80,7 +84,7 @@ def _figures() -> dict[str, go.Figure]:
             value_title="v",
         ),
         "histogram": charts.histogram(
-            metrics.completion_bins(metrics.completion_times(requests)),
+            request_figures.completion_bins(request_figures.completion_times(requests)),
             title="t",
             value_title="v",
             count_title="c",

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import contract, export, filters, history, metrics
+from acpeu_data import contract, export, filters, history, request_figures
 
 EVENTS_DIR = Path(__file__).parent / "fixtures" / "events"
 EVENTS_FILE = "request_events.csv"
@@ -58,7 +58,7 @@ def test_as_of_status_comes_from_the_events(events_ds):
     assert not history.history(events_ds).is_estimated
     requests = filters.filter_requests(events_ds, ad.Filters(date_to=AS_OF))
     assert statuses(requests) == STATUS_AS_OF
-    by_status = metrics.requests_by_status(requests).set_index("status")["requests"]
+    by_status = request_figures.requests_by_status(requests).set_index("status")["requests"]
     assert by_status.to_dict() == {
         "received": 0,
         "under_review": 1,
@@ -74,10 +74,10 @@ def test_a_completion_after_the_day_is_left_out(events_ds):
     requests = filters.filter_requests(events_ds, ad.Filters(date_to=dt.date(2016, 1, 1)))
     assert statuses(requests) == {"R-001": "ongoing"}
     assert requests["completed_on"].isna().all()
-    assert metrics.completion_summary(metrics.completion_times(requests)).count == 0
+    assert request_figures.completion_summary(request_figures.completion_times(requests)).count == 0
     on_the_day = filters.filter_requests(events_ds, ad.Filters(date_to=dt.date(2016, 1, 29)))
     assert statuses(on_the_day) == {"R-001": "completed"}
-    assert metrics.completion_times(on_the_day)["days"].tolist() == [319]
+    assert request_figures.completion_times(on_the_day)["days"].tolist() == [319]
 
 
 def test_the_status_filter_uses_the_status_on_the_day(events_ds):

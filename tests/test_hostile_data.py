@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import contract, export, metrics
+from acpeu_data import contract, export, headline_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,7 +96,7 @@ def test_the_largest_counts_the_contract_allows_sum_without_overflow(data_copy):
         record[header.index("women")] = str(contract.MAX_COUNT)
     data_copy.write_rows("participation.csv", header, records)
     ds = ad.load(data_copy.path)
-    assert metrics.kpis(ds.requests, ds.meetings, ds.participation).participants == (
+    assert headline_figures.kpis(ds.requests, ds.meetings, ds.participation).participants == (
         contract.MAX_COUNT * len(records)
     )
     # At the row limit too: every total fits in int64.

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import contract, geo
-from acpeu_data.load import BUNDLED_DIR
+from acpeu_data import contract, geo, headline_figures, request_figures
+from acpeu_data.filters import Filters, filter_requests
+from acpeu_data.load import BUNDLED_DIR, prepare
 
 TABLES = list(contract.REQUIRED_TABLES)  # the fixture has no optional table
 
@@ -229,3 +230,15 @@ def test_bundled_folder_copy_is_not_bundled(tmp_path):
     shutil.copytree(BUNDLED_DIR, copy)
     assert not ad.load(copy).is_bundled
     assert ad.load(os.fspath(BUNDLED_DIR)).is_bundled
+
+
+def test_prepare_changes_no_figure():
+    plain, prepared = ad.load(), ad.load()
+    prepare(prepared)
+    for f in (Filters(), Filters(regions=("Caribbean",), topics=("trafficking",))):
+        a, b = filter_requests(plain, f), filter_requests(prepared, f)
+        assert a.equals(b)
+        assert request_figures.requests_by_status(a).equals(request_figures.requests_by_status(b))
+        assert headline_figures.kpis(
+            a, plain.meetings.iloc[:0], plain.participation.iloc[:0]
+        ) == headline_figures.kpis(b, prepared.meetings.iloc[:0], prepared.participation.iloc[:0])

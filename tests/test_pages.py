@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import metrics
+from acpeu_data import headline_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -41,9 +41,9 @@ def metric_values(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def expected_kpis(filters: ad.Filters) -> metrics.Kpis:
+def expected_kpis(filters: ad.Filters) -> headline_figures.Kpis:
     ds = ad.load()
-    return metrics.kpis(
+    return headline_figures.kpis(
         flt.filter_requests(ds, filters),
         flt.filter_meetings(ds, filters),
         flt.filter_participation(ds, filters),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import acpeu_data as ad
-from acpeu_data import contract, filters, metrics
+from acpeu_data import contract, filters, headline_figures, meeting_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -37,7 +37,7 @@ def requests_as_of(ds: ad.Dataset, day: dt.date) -> pd.DataFrame:
 def kpis_as_of(ds: ad.Dataset, day: dt.date):
     """Return the headline figures as of a day, computed as the Overview page does."""
     f = ad.Filters(date_to=day)
-    return metrics.kpis(
+    return headline_figures.kpis(
         filters.filter_requests(ds, f),
         filters.filter_meetings(ds, f),
         filters.filter_participation(ds, f),
@@ -102,7 +102,7 @@ def test_2_programme_meetings_by_the_end_of_the_georgetown_meeting(ds: ad.Datase
     kpis = kpis_as_of(ds, GEORGETOWN_2017_END)
     assert kpis.meetings == 2
     assert kpis.related_events == 1
-    programme = meetings[metrics.is_programme_meeting(meetings)]
+    programme = meetings[meeting_figures.is_programme_meeting(meetings)]
     assert sorted(programme["city"]) == ["Georgetown", "Nairobi"]
 
 
@@ -128,7 +128,7 @@ def test_public_sources_only_keeps_the_15_requests_and_the_9_meetings(ds: ad.Dat
     assert len(requests) == 15 and requests["source"].map(is_url).all()
     assert len(meetings) == 9
     assert participation.empty  # no breakdown by delegation was ever published
-    kpis = metrics.kpis(requests, meetings, participation)
+    kpis = headline_figures.kpis(requests, meetings, participation)
     assert (kpis.meetings, kpis.related_events) == (7, 2)
     # Only the published totals: 70 + 80 + over 50 + over 90; three programme meetings unknown.
     assert kpis.participants == 290 and kpis.participants_more_than

@@ -33,7 +33,12 @@ TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
 # `ui.screen.open_page("Overview")` translates its title; `n = i18n.ngettext(lang)` is plural.
 KEYWORDS = {**DEFAULT_KEYWORDS, "open_page": (1,), "n": (1, 2)}
 # Modules whose Problem messages are shown translated (Problem.template is the msgid).
-MESSAGE_MODULES = ("acpeu_data/validate.py", "acpeu_data/read.py", "acpeu_data/load.py")
+MESSAGE_MODULES = (
+    "acpeu_data/validate.py",
+    "acpeu_data/rules.py",
+    "acpeu_data/read.py",
+    "acpeu_data/load.py",
+)
 # Calls whose string arguments are Problem message templates.
 MESSAGE_CALLS = {"make", "located", "_error", "Problem"}
 MESSAGE_NAMES = {"message", "summary", "template"}

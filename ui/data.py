@@ -27,9 +27,9 @@ from pathlib import Path
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import contract, database, export, metrics, tables
+from acpeu_data import contract, database, export, tables
 from acpeu_data.i18n import Translate
-from acpeu_data.load import BUNDLED_DIR
+from acpeu_data.load import BUNDLED_DIR, prepare
 from acpeu_data.validate import N_, make
 from acpeu_data.versions import Version
 from ui import memo
@@ -124,7 +124,7 @@ def _load_version(origin: str, version: tuple) -> ad.Dataset | ad.DataError:
         ds = ad.load(origin)
     except ad.DataError as error:
         return error
-    metrics.prepare(ds)
+    prepare(ds)
     return ds
 
 
@@ -313,7 +313,7 @@ def use_upload(files: list[tuple[str, bytes]], *, keep_files: bool = False) -> l
     """
     try:
         dataset = ad.load_files(files, time_limit=contract.MAX_UPLOAD_READ_SECONDS)
-        metrics.prepare(dataset)
+        prepare(dataset)
     except ad.DataError as error:
         st.session_state[UPLOAD_PROBLEMS_KEY] = error.problems
         return error.problems

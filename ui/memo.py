@@ -65,7 +65,7 @@ def size_of(value: object, depth: int = 0) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return sys.getsizeof(value) + sum(size_of(item, depth + 1) for item in value)
     attributes = getattr(value, "__dict__", None)
-    if attributes is not None:  # dataclasses such as metrics.Kpis
+    if attributes is not None:  # dataclasses such as headline_figures.Kpis
         return sys.getsizeof(value) + size_of(attributes, depth + 1)
     return sys.getsizeof(value)
 

@@ -8,7 +8,7 @@ import pytest
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import geo, i18n, metrics
+from acpeu_data import geo, headline_figures, i18n
 
 REGION = "Caribbean"
 # Big countries, so that a click lands inside the shape at the map's size.
@@ -30,7 +30,7 @@ def overview_figures(ds: ad.Dataset, filters: ad.Filters) -> dict[str, str]:
     Only the formatting (thousands separators, the percent sign) is the app's own;
     the figures come from the data through acpeu_data.
     """
-    kpis = metrics.kpis(
+    kpis = headline_figures.kpis(
         flt.filter_requests(ds, filters),
         flt.filter_meetings(ds, filters),
         flt.filter_participation(ds, filters),

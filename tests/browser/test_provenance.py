@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import metrics
+from acpeu_data import headline_figures
 
 PAGES = [("Overview", "/"), ("Requests", "/requests"), ("Countries", "/countries"),
          ("Meetings", "/meetings"), ("Data", "/data")]  # fmt: skip
@@ -61,7 +61,7 @@ def test_the_switch_on_every_page(browsing, name, path):
 
 def test_the_switch_survives_a_page_change_and_sets_the_overview(browsing):
     ds = ad.load()
-    kpis = metrics.kpis(
+    kpis = headline_figures.kpis(
         flt.filter_requests(ds, PUBLIC),
         flt.filter_meetings(ds, PUBLIC),
         flt.filter_participation(ds, PUBLIC),

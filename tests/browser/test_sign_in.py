@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 
 import acpeu_data as ad
 from acpeu_data import filters as flt
-from acpeu_data import i18n, metrics
+from acpeu_data import headline_figures, i18n
 from tests.browser.conftest import (
     BUNDLED_DATA,
     PAGE_TIMEOUT_MS,
@@ -190,7 +190,7 @@ def sign_out(app: StreamlitPage, base_url: str) -> None:
 def expected_requests(folder: Path, lang: str = "en") -> str:
     ds = ad.load(folder)
     f = ad.Filters()
-    kpis = metrics.kpis(
+    kpis = headline_figures.kpis(
         flt.filter_requests(ds, f), flt.filter_meetings(ds, f), flt.filter_participation(ds, f)
     )
     return i18n.format_number(kpis.requests, lang)

@@ -11,7 +11,7 @@ from conftest import BUNDLED_DATA, _stop, browsing_context, start_app
 
 import acpeu_data as ad
 from acpeu_data import __main__ as cli
-from acpeu_data import database, i18n, metrics
+from acpeu_data import database, headline_figures, i18n
 from acpeu_data import filters as flt
 
 CHECK_SECONDS = 3
@@ -22,7 +22,7 @@ def shown_kpis(url: str) -> dict[str, str]:
     """The headline figures of the whole database, as the Overview writes them."""
     ds = ad.load(url)
     every = ad.Filters()
-    kpis = metrics.kpis(
+    kpis = headline_figures.kpis(
         flt.filter_requests(ds, every),
         flt.filter_meetings(ds, every),
         flt.filter_participation(ds, every),

@@ -1,4 +1,5 @@
-"""Metrics on small_dataset (see tests/builders.py), whose every figure was worked out by hand."""
+"""The figure modules (request_figures, meeting_figures, headline_figures) on small_dataset
+(see tests/builders.py), whose every figure was worked out by hand."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import pandas as pd
 import pytest
 from builders import small_dataset
 
-import acpeu_data as ad
-from acpeu_data import contract, geo, metrics
+from acpeu_data import contract, geo, headline_figures, meeting_figures, request_figures
 from acpeu_data.filters import Filters, filter_participation, filter_requests
 
 DS = small_dataset()
@@ -23,8 +23,8 @@ def as_dict(frame: pd.DataFrame, key: str, value: str) -> dict:
 
 
 def test_kpis():
-    k = metrics.kpis(REQ, MEET, PART)
-    assert k == metrics.Kpis(
+    k = headline_figures.kpis(REQ, MEET, PART)
+    assert k == headline_figures.Kpis(
         requests=5,
         governments=3,  # JAM, FJI, GHA
         regional_organisations=2,  # ECOWAS, CARICOM
@@ -36,21 +36,21 @@ def test_kpis():
 
 
 def test_kpis_of_nothing():
-    k = metrics.kpis(NO_REQUESTS, MEET.iloc[:0], PART.iloc[:0])
+    k = headline_figures.kpis(NO_REQUESTS, MEET.iloc[:0], PART.iloc[:0])
     assert (k.requests, k.governments, k.countries_reached, k.participants) == (0, 0, 0, 0)
     assert k.trafficking_or_smuggling_share is None
 
 
 def test_kpis_of_a_filtered_subset():
     caribbean = filter_requests(DS, Filters(regions=("Caribbean",)))
-    k = metrics.kpis(caribbean, MEET, PART)
+    k = headline_figures.kpis(caribbean, MEET, PART)
     assert (k.requests, k.governments, k.regional_organisations) == (2, 1, 1)
     assert k.countries_reached == 2  # JAM (R1), TTO (R4)
     assert k.trafficking_or_smuggling_share == 1.0
 
 
 def test_requests_by_topic_counts_a_request_in_each_of_its_topics():
-    by_topic = metrics.requests_by_topic(REQ)
+    by_topic = request_figures.requests_by_topic(REQ)
     assert list(by_topic["topic"]) == list(contract.TOPICS)
     assert list(by_topic["label"]) == list(contract.TOPICS.values())
     assert as_dict(by_topic, "topic", "requests") == {
@@ -64,7 +64,7 @@ def test_requests_by_topic_counts_a_request_in_each_of_its_topics():
 
 
 def test_requests_by_status_typology_and_requester_type_include_zeros():
-    assert as_dict(metrics.requests_by_status(REQ), "status", "requests") == {
+    assert as_dict(request_figures.requests_by_status(REQ), "status", "requests") == {
         "received": 0,
         "under_review": 0,
         "approved": 1,
@@ -73,28 +73,24 @@ def test_requests_by_status_typology_and_requester_type_include_zeros():
         "rejected": 1,
         "withdrawn": 0,
     }
-    assert as_dict(metrics.requests_by_typology(REQ), "typology", "requests") == {
+    assert as_dict(request_figures.requests_by_typology(REQ), "typology", "requests") == {
         "capacity_building": 1,
         "studies_research": 1,
         "policy_analysis": 1,
         "institutional_legislation": 1,
         "regional_cooperation": 0,  # R3 has no typology and is left out
     }
-    assert as_dict(metrics.requests_by_requester_type(REQ), "requester_type", "requests") == {
-        "government": 3,
-        "regional_organisation": 2,
-    }
 
 
 def test_requests_by_region_lists_every_region_asked_for():
     regions = ["Caribbean", "Pacific", "West and Central Africa", "East and Horn of Africa"]
-    by_region = metrics.requests_by_region(REQ, regions)
+    by_region = request_figures.requests_by_region(REQ, regions)
     assert list(by_region["region"]) == regions
     assert list(by_region["requests"]) == [2, 1, 2, 0]
 
 
 def test_requests_over_time_is_continuous_and_cumulative():
-    over = metrics.requests_over_time(REQ)
+    over = request_figures.requests_over_time(REQ)
     months = pd.date_range("2015-03-01", "2017-12-01", freq="MS")
     assert list(over.columns) == ["month", "topic", "requests", "cumulative"]
     assert len(over) == len(months) * len(contract.TOPICS)
@@ -115,27 +111,27 @@ def test_requests_over_time_is_continuous_and_cumulative():
 
 
 def test_requests_over_time_total_counts_each_request_once():
-    over = metrics.requests_over_time(REQ, include_total=True)
-    total = over[over["topic"] == metrics.TOTAL]
+    over = request_figures.requests_over_time(REQ, include_total=True)
+    total = over[over["topic"] == request_figures.TOTAL]
     assert total["requests"].sum() == 5
     assert total["cumulative"].iloc[-1] == 5
-    assert metrics.TOTAL not in set(metrics.requests_over_time(REQ)["topic"])
+    assert request_figures.TOTAL not in set(request_figures.requests_over_time(REQ)["topic"])
 
 
 def test_requests_over_time_by_year():
-    over = metrics.requests_over_time(REQ, freq="YS", include_total=True)
-    total = over[over["topic"] == metrics.TOTAL]
+    over = request_figures.requests_over_time(REQ, freq="YS", include_total=True)
+    total = over[over["topic"] == request_figures.TOTAL]
     assert [d.year for d in total["month"]] == [2015, 2016, 2017]
     assert list(total["requests"]) == [2, 2, 1]
     assert list(total["cumulative"]) == [2, 4, 5]
 
 
 def test_requests_over_time_of_nothing_is_empty():
-    assert metrics.requests_over_time(NO_REQUESTS).empty
+    assert request_figures.requests_over_time(NO_REQUESTS).empty
 
 
 def test_requests_by_country():
-    by_country = metrics.requests_by_country(DS, REQ).set_index("iso3")
+    by_country = request_figures.requests_by_country(DS, REQ).set_index("iso3")
     assert list(by_country.index) == list(DS.countries["iso3"])
     assert by_country.loc["GHA", "name"] == "Ghana"
     # direct: requester or beneficiary; via: ECOWAS's R3, which names no beneficiaries
@@ -160,7 +156,7 @@ def test_requests_by_country():
 
 def test_requests_by_country_of_a_subset():
     subset = filter_requests(DS, Filters(topics=("remittances", "readmission")))  # R3, R5
-    by_country = metrics.requests_by_country(DS, subset).set_index("iso3")
+    by_country = request_figures.requests_by_country(DS, subset).set_index("iso3")
     assert by_country.loc["NGA", ["direct", "via_regional_organisation", "total"]].tolist() == [
         1,
         1,
@@ -169,20 +165,20 @@ def test_requests_by_country_of_a_subset():
     assert by_country.loc["JAM", "total"] == 0
     # the same frame built without the filter (no cached pairs) gives the same answer
     copy = REQ[REQ["request_id"].isin(["R3", "R5"])].reset_index(drop=True)
-    assert metrics.requests_by_country(DS, copy).equals(by_country.reset_index())
+    assert request_figures.requests_by_country(DS, copy).equals(by_country.reset_index())
 
 
 def test_completion_times():
-    times = metrics.completion_times(REQ)
+    times = request_figures.completion_times(REQ)
     assert as_dict(times, "request_id", "days") == {"R1": 90, "R4": 30}
-    summary = metrics.completion_summary(times)
+    summary = request_figures.completion_summary(times)
     assert (summary.count, summary.median, summary.mean) == (2, 60.0, 60.0)
-    empty = metrics.completion_summary(metrics.completion_times(NO_REQUESTS))
+    empty = request_figures.completion_summary(request_figures.completion_times(NO_REQUESTS))
     assert empty.count == 0 and math.isnan(empty.median)
 
 
 def test_sdg_targets():
-    sdg = metrics.sdg_targets(REQ)
+    sdg = request_figures.sdg_targets(REQ)
     assert as_dict(sdg, "target", "requests") == {
         "10.7": 3,  # visas, readmission, smuggling: R2, R4, R5
         "10.c": 1,  # remittances: R3
@@ -195,7 +191,7 @@ def test_sdg_targets():
 
 
 def test_participation_by_meeting():
-    per = metrics.participation_by_meeting(MEET, PART).set_index("meeting_id")
+    per = meeting_figures.participation_by_meeting(MEET, PART).set_index("meeting_id")
     assert per[["participants", "women", "covered"]].values.tolist() == [
         [16, 7, 12],  # TTO's 4 did not report women
         [8, 5, 8],
@@ -206,18 +202,18 @@ def test_participation_by_meeting():
 
 def test_completion_bins_count_every_completed_request_once():
     times = pd.DataFrame({"days": [0, 1, 1, 5, 39, 40]})
-    bins = metrics.completion_bins(times, bins=4)
+    bins = request_figures.completion_bins(times, bins=4)
     assert bins["requests"].sum() == len(times)
     assert list(bins["from_days"]) == [0, 11, 22, 33]
     assert list(bins["to_days"]) == [10, 21, 32, 43]
     assert list(bins["requests"]) == [4, 0, 0, 2]
     assert bins["label"].iloc[0] == "0–10"
-    assert metrics.completion_bins(times.iloc[:0]).empty
-    assert list(metrics.completion_bins(pd.DataFrame({"days": [7, 7]}))["requests"]) == [2]
+    assert request_figures.completion_bins(times.iloc[:0]).empty
+    assert list(request_figures.completion_bins(pd.DataFrame({"days": [7, 7]}))["requests"]) == [2]
 
 
 def test_participation_by_region():
-    per = metrics.participation_by_region(MEET, PART)
+    per = meeting_figures.participation_by_region(MEET, PART)
     got = {(m, r): n for m, r, n in per[["meeting_id", "region", "participants"]].values}
     assert got == {
         ("M1", "Caribbean"): 14,
@@ -231,15 +227,15 @@ def test_participation_by_region():
 
 
 def test_largest_meetings_keep_date_order():
-    per = metrics.participation_by_region(MEET, PART)
-    assert metrics.largest_meetings(per).equals(per)
-    two = metrics.largest_meetings(per, limit=2)
+    per = meeting_figures.participation_by_region(MEET, PART)
+    assert meeting_figures.largest_meetings(per).equals(per)
+    two = meeting_figures.largest_meetings(per, limit=2)
     # M1 has 16 participants, M2 8, M3 9: the two largest are M1 and M3, still in date order
     assert list(dict.fromkeys(two["meeting_id"])) == ["M1", "M3"]
 
 
 def test_participation_by_stakeholder_type():
-    per = metrics.participation_by_stakeholder_type(PART)
+    per = meeting_figures.participation_by_stakeholder_type(PART)
     assert list(per["stakeholder_type"]) == list(contract.STAKEHOLDER_TYPES)
     counts = as_dict(per, "stakeholder_type", "participants")
     assert counts["acp_government"] == 24
@@ -249,14 +245,14 @@ def test_participation_by_stakeholder_type():
 
 
 def test_women_share_counts_only_delegations_that_reported():
-    share = metrics.women_share(PART)
+    share = meeting_figures.women_share(PART)
     assert share.share == pytest.approx(13 / 22)
     assert (share.covered, share.participants) == (22, 33)
-    assert metrics.women_share(PART.iloc[:0]).share is None
+    assert meeting_figures.women_share(PART.iloc[:0]).share is None
 
 
 def test_meeting_links_go_from_each_delegation_country_to_the_venue():
-    links = metrics.meeting_links(MEET, PART, DS)
+    links = meeting_figures.meeting_links(MEET, PART)
     got = dict(links[["from_iso3", "participants"]].values)
     # delegations from the venue's own country and those without a country draw no line
     assert got == {"TTO": 4, "FJI": 3, "NGA": 2}
@@ -268,13 +264,13 @@ def test_meeting_links_go_from_each_delegation_country_to_the_venue():
 
 
 def test_meeting_links_keep_the_largest_flows():
-    links = metrics.meeting_links(MEET, PART, DS, limit=2)
+    links = meeting_figures.meeting_links(MEET, PART, limit=2)
     assert list(links["from_iso3"]) == ["TTO", "FJI"]
 
 
 def test_meeting_links_sum_a_country_over_the_meetings_at_one_venue():
     here = MEET.assign(lat=MEET["lat"].iloc[0], lon=MEET["lon"].iloc[0], country_iso3="BEL")
-    links = metrics.meeting_links(here, PART, DS)
+    links = meeting_figures.meeting_links(here, PART)
     came = PART[~PART["country_iso3"].fillna("").isin(["", "BEL"])]
     expected = came.groupby("country_iso3", observed=True)["participants"].sum()
     assert dict(links[["from_iso3", "participants"]].values) == expected.to_dict()
@@ -282,42 +278,32 @@ def test_meeting_links_sum_a_country_over_the_meetings_at_one_venue():
 
 def test_meeting_links_follow_the_filtered_meetings():
     f = Filters(regions=("Pacific",))
-    links = metrics.meeting_links(MEET[MEET["meeting_id"] == "M2"], filter_participation(DS, f))
+    links = meeting_figures.meeting_links(
+        MEET[MEET["meeting_id"] == "M2"], filter_participation(DS, f)
+    )
     assert list(links["from_iso3"]) == ["FJI"]
 
 
 def test_venues_sum_the_meetings_held_in_one_place():
     twice = MEET.assign(city="Suva", country_name="Fiji", lat=-18.1, lon=178.4)
-    one = metrics.venues(twice)
+    one = meeting_figures.venues(twice)
     assert one[["city", "meetings", "participants"]].values.tolist() == [
         ["Suva", len(MEET), int(MEET["participants"].sum())]
     ]
     assert one.loc[0, "title"] == ""  # several meetings: named by the city
-    each = metrics.venues(MEET)
+    each = meeting_figures.venues(MEET)
     assert len(each) == MEET[["lat", "lon"]].dropna().drop_duplicates().shape[0]
     assert set(each.loc[each["meetings"] == 1, "title"]) <= set(MEET["title"])
 
 
 def test_country_profile():
-    profile = metrics.country_profile(DS, "GHA", REQ, MEET, PART)
+    profile = request_figures.country_profile("GHA", REQ, MEET, PART)
     assert list(profile.requests["request_id"]) == ["R5"]  # as requester, for Nigeria
     assert as_dict(profile.topics, "topic", "requests")["readmission"] == 1
     assert profile.meetings[["meeting_id", "participants"]].values.tolist() == [["M2", 5]]
-    nga = metrics.country_profile(DS, "NGA", REQ, MEET, PART)
+    nga = request_figures.country_profile("NGA", REQ, MEET, PART)
     assert list(nga.requests["request_id"]) == ["R5"]
     assert list(nga.meetings["meeting_id"]) == ["M3"]
-    ken = metrics.country_profile(DS, "KEN", REQ, MEET, PART)
+    ken = request_figures.country_profile("KEN", REQ, MEET, PART)
     assert ken.requests.empty and ken.meetings.empty
     assert ken.topics["requests"].sum() == 0
-
-
-def test_prepare_changes_no_figure():
-    plain, prepared = ad.load(), ad.load()
-    metrics.prepare(prepared)
-    for f in (Filters(), Filters(regions=("Caribbean",), topics=("trafficking",))):
-        a, b = filter_requests(plain, f), filter_requests(prepared, f)
-        assert a.equals(b)
-        assert metrics.requests_by_status(a).equals(metrics.requests_by_status(b))
-        assert metrics.kpis(
-            a, plain.meetings.iloc[:0], plain.participation.iloc[:0]
-        ) == metrics.kpis(b, prepared.meetings.iloc[:0], prepared.participation.iloc[:0])

@@ -1,0 +1,113 @@
+"""The Overview's headline figures (requests, governments, countries reached, meetings,
+participants), each with how much of it rests on illustrative records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from acpeu_data import arrays
+from acpeu_data.filters import illustrative_field_mask, illustrative_mask
+from acpeu_data.meeting_figures import meeting_totals
+from acpeu_data.request_figures import is_government, reached_countries
+
+TRAFFICKING_OR_SMUGGLING = ("trafficking", "smuggling")
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The Overview's headline figures, each with how much of it rests on illustrative records.
+
+    `meetings` counts the programme's own meetings (contract.PROGRAMME_MEETING_KINDS);
+    `related_events` the others. `participants` sums the known totals of the programme's
+    meetings (a published total where there is one, else the participation rows); meetings
+    with no known total are counted in `meetings_unknown_total` and left out of the sum.
+    `participants_more_than`: some published totals are lower bounds ("over 50"), so the sum
+    is one too. The `*_illustrative` fields count what rests only on illustrative records.
+    """
+
+    requests: int
+    governments: int
+    regional_organisations: int
+    trafficking_or_smuggling_share: float | None
+    countries_reached: int
+    meetings: int
+    participants: int
+    requests_illustrative: int = 0
+    governments_illustrative: int = 0
+    regional_organisations_illustrative: int = 0
+    countries_reached_illustrative: int = 0
+    related_events: int = 0
+    participants_illustrative: int = 0
+    participants_more_than: bool = False
+    meetings_unknown_total: int = 0
+
+
+def _distinct(values: arrays.Codes, where: np.ndarray) -> int:
+    return int(np.count_nonzero(values.counts(where)))
+
+
+def kpis(
+    requests: pd.DataFrame,
+    meetings: pd.DataFrame,
+    participation: pd.DataFrame,
+    *,
+    by_place: bool = False,
+) -> Kpis:
+    """Return the headline figures of filtered requests, meetings and participation.
+
+    With `by_place` (a region or country filter), participants are those of the delegations
+    from the chosen places (the participation rows), not the meetings' published totals.
+    """
+    government = is_government(requests)
+    requester = arrays.codes(requests, "requester")
+    topical = np.zeros(len(requests), dtype=bool)
+    for topic in TRAFFICKING_OR_SMUGGLING:
+        topical |= arrays.column(requests, f"topic_{topic}")
+    # count / len, as Series.mean computes it for booleans.
+    share = float(np.count_nonzero(topical)) / len(requests) if len(requests) else None
+    # "Real" below: every record that is not illustrative (a URL, a document, or no source).
+    real_rows = ~illustrative_mask(requests)
+    governments = _distinct(requester, government)
+    organisations = _distinct(requester, ~government)
+    reached = len(reached_countries(arrays.pairs(requests)))
+    real = requests[real_rows] if not real_rows.all() else requests
+    if real is not requests:
+        arrays.subset(requests, real, real_rows)
+    real_reached = len(reached_countries(arrays.pairs(real))) if len(real) else 0
+    totals = meeting_totals(meetings, participation, use_reported=not by_place)
+    programme = totals[totals["programme"]]
+    known = programme["total"].notna()
+    return Kpis(
+        requests=len(requests),
+        governments=governments,
+        regional_organisations=organisations,
+        trafficking_or_smuggling_share=share,
+        countries_reached=reached,
+        meetings=len(programme),
+        participants=int(programme.loc[known, "total"].sum()),
+        requests_illustrative=int(np.count_nonzero(~real_rows)),
+        governments_illustrative=governments - _distinct(requester, government & real_rows),
+        regional_organisations_illustrative=organisations
+        - _distinct(requester, ~government & real_rows),
+        countries_reached_illustrative=reached - real_reached,
+        related_events=len(totals) - len(programme),
+        participants_illustrative=int(programme.loc[known, "illustrative"].sum()),
+        participants_more_than=bool(programme.loc[known, "more_than"].any()),
+        meetings_unknown_total=int((~known).sum()),
+    )
+
+
+def illustrative_count(frame: pd.DataFrame, field: str | None = None) -> int:
+    """Return how many records are illustrative, or (with `field`) have an illustrative value
+    in `field` (filled, and an illustrative record or a sourced one whose
+    `illustrative_fields` name it)."""
+    if field is None:
+        return int(np.count_nonzero(illustrative_mask(frame)))
+    values = frame[field]
+    filled = values.notna().to_numpy(dtype=bool, copy=True)
+    if values.dtype == object or str(values.dtype) in ("str", "string"):
+        filled = filled & (values.fillna("").astype(str) != "").to_numpy(dtype=bool)
+    return int(np.count_nonzero(illustrative_field_mask(frame, field) & filled))

@@ -1,0 +1,340 @@
+"""Figures about meetings and participation: participant totals per meeting, delegations
+per region and stakeholder type, the share of women, venues and delegation lines for the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from acpeu_data import arrays, contract, geo
+from acpeu_data.filters import illustrative_mask
+
+
+def illustrative_participants(participation: pd.DataFrame) -> int:
+    """Return the participants counted in illustrative participation rows."""
+    people = arrays.column(participation, "participants")
+    return int(people[illustrative_mask(participation)].sum())
+
+
+def is_programme_meeting(meetings: pd.DataFrame) -> np.ndarray:
+    """Return a boolean array over meetings: True for the programme's own meetings."""
+    return meetings["kind"].isin(contract.PROGRAMME_MEETING_KINDS).to_numpy(dtype=bool)
+
+
+def meeting_totals(
+    meetings: pd.DataFrame, participation: pd.DataFrame, *, use_reported: bool = True
+) -> pd.DataFrame:
+    """Return per meeting (meetings' index) its participant total and where it comes from.
+
+    Columns: meeting_id; programme (one of the programme's own meetings); reported (the
+    published total, NaN when none) and more_than (it is a lower bound, "over 50");
+    reported_source (where it is published); breakdown (the sum of the meeting's rows in
+    `participation`, NaN when it has none) and breakdown_illustrative (the participants of
+    those rows that are illustrative); total (reported, else breakdown; NaN: unknown) and
+    illustrative (how many of the total rest on illustrative rows). Without `use_reported`
+    (delegations from chosen places) the total is the breakdown only.
+    """
+    ids = meetings["meeting_id"]
+    made_up_rows = illustrative_mask(participation)
+    people = participation["participants"].to_numpy(dtype="float64")
+    per = (
+        pd.DataFrame(
+            {
+                "meeting_id": participation["meeting_id"].to_numpy(dtype=object),
+                "people": people,
+                "made_up": np.where(made_up_rows, people, 0.0),
+            }
+        )
+        .groupby("meeting_id", sort=False)[["people", "made_up"]]
+        .sum()
+    )
+    breakdown = ids.map(per["people"]).astype("float64")
+    made_up = ids.map(per["made_up"]).fillna(0).astype("int64")
+    if use_reported and "reported_participants" in meetings:
+        reported = meetings["reported_participants"].astype("float64")
+    else:
+        reported = pd.Series(np.nan, index=meetings.index)
+    qualifier = (
+        meetings["reported_qualifier"]
+        if "reported_qualifier" in meetings
+        else pd.Series("", index=meetings.index)
+    )
+    more_than = reported.notna() & (qualifier == "more_than")
+    own = meetings["reported_source"] if "reported_source" in meetings else None
+    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
+    reported_source = source if own is None else own.where(own.fillna("") != "", source)
+    from_reported = reported.notna()
+    return pd.DataFrame(
+        {
+            "meeting_id": ids,
+            "programme": is_programme_meeting(meetings),
+            "reported": reported,
+            "more_than": more_than.to_numpy(dtype=bool),
+            "reported_source": reported_source.where(from_reported, ""),
+            "breakdown": breakdown,
+            "breakdown_illustrative": made_up,
+            "total": reported.where(from_reported, breakdown),
+            "illustrative": made_up.where(~from_reported, 0),
+        },
+        index=meetings.index,
+    )
+
+
+def participation_by_meeting(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:
+    """Return per meeting the participants, women where known, and the participants they cover."""
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        return _participation_by_meeting_merged(meetings, participation)
+    inside = positions >= 0
+    at = positions[inside]
+    people = arrays.column(participation, "participants")[inside]
+    women = arrays.column(participation, "women")[inside]
+    known = ~np.isnan(women)
+    size = len(meetings)
+    # Sums of whole numbers in float64: exact, and one bincount per column instead of a groupby.
+    totals = np.bincount(at, people, minlength=size).astype(np.int64)
+    women_total = np.bincount(at, np.where(known, women, 0), minlength=size).astype(np.int64)
+    covered = np.bincount(at, np.where(known, people, 0), minlength=size).astype(np.int64)
+    return pd.DataFrame(
+        {
+            "meeting_id": meetings["meeting_id"].array,
+            "title": meetings["title"].array,
+            "city": meetings["city"].array,
+            "start_date": meetings["start_date"].array,
+            "participants": totals,
+            "women": women_total,
+            "covered": covered,
+            "women_share": women_total / np.where(covered > 0, covered, np.nan),
+        },
+        index=meetings.index,
+    )
+
+
+def _participation_by_meeting_merged(
+    meetings: pd.DataFrame, participation: pd.DataFrame
+) -> pd.DataFrame:
+    # Meetings whose ids repeat: each copy gets the id's figures, as a merge gives them.
+    known = participation["women"].notna()
+    per = (
+        participation.assign(
+            covered=participation["participants"].where(known, 0),
+            women=participation["women"].fillna(0),
+        )
+        .groupby("meeting_id", observed=True)[["participants", "women", "covered"]]
+        .sum()
+    )
+    out = meetings[["meeting_id", "title", "city", "start_date"]].merge(
+        per, left_on="meeting_id", right_index=True, how="left"
+    )
+    out[["participants", "women", "covered"]] = (
+        out[["participants", "women", "covered"]].fillna(0).astype("int64")
+    )
+    out["women_share"] = out["women"] / out["covered"].where(out["covered"] > 0)
+    return out
+
+
+def participation_by_region(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:
+    """Return participants per meeting and region of the delegation (meetings in date order)."""
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        return _participation_by_region_merged(meetings, participation)
+    size = len(meetings)
+    # The order meetings.sort_values("start_date") gives (not stable: same call, same ties).
+    order = meetings["start_date"].array.argsort()
+    rank = np.empty(size, dtype=np.int64)
+    rank[order] = np.arange(size)
+    regions = arrays.codes(participation, "region")
+    width = max(len(regions.uniques), 1)
+    keep = (positions >= 0) & (regions.codes >= 0)
+    # One cell per (meeting in date order, region in sorted order): the groupby's order.
+    cell = rank[positions[keep]] * width + regions.codes[keep]
+    people = arrays.column(participation, "participants")[keep]
+    rows = np.bincount(cell, minlength=size * width)
+    sums = np.bincount(cell, people, minlength=size * width)
+    found = np.flatnonzero(rows)
+    which = order[found // width]
+    return pd.DataFrame(
+        {
+            "meeting_id": meetings["meeting_id"].array.take(which),
+            "title": meetings["title"].array.take(which),
+            "region": regions.uniques.array.take(found % width),
+            "participants": sums[found].astype(np.int64),
+        }
+    )
+
+
+def _participation_by_region_merged(
+    meetings: pd.DataFrame, participation: pd.DataFrame
+) -> pd.DataFrame:
+    # Meetings whose ids repeat: each copy gets the id's rows, as a merge gives them.
+    per = (
+        participation.groupby(["meeting_id", "region"], observed=True)["participants"]
+        .sum()
+        .reset_index()
+    )
+    ordered = meetings.sort_values("start_date")[["meeting_id", "title"]]
+    return ordered.merge(per, on="meeting_id")[["meeting_id", "title", "region", "participants"]]
+
+
+# Bars on the per-meeting chart: beyond this many meetings it shows the largest ones only.
+MAX_CHART_MEETINGS = 30
+
+
+def largest_meetings(per_region: pd.DataFrame, limit: int = MAX_CHART_MEETINGS) -> pd.DataFrame:
+    """Return the rows of participation_by_region for its `limit` largest meetings, in date order."""
+    totals = per_region.groupby("meeting_id", observed=True, sort=False)["participants"].sum()
+    if len(totals) <= limit:
+        return per_region
+    keep = totals.nlargest(limit, keep="first").index
+    return per_region[per_region["meeting_id"].isin(keep)]
+
+
+def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFrame:
+    """Return participants per stakeholder type (every type, zeros included)."""
+    types = arrays.codes(participation, "stakeholder_type")
+    sums = types.sums(arrays.column(participation, "participants"))
+    codes = contract.STAKEHOLDER_TYPES
+    return pd.DataFrame(
+        {
+            "stakeholder_type": list(codes),
+            "label": list(codes.values()),
+            "participants": [
+                int(sums[types.where[code]]) if code in types.where else 0 for code in codes
+            ],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class WomenShare:
+    share: float | None  # among the participants of delegations that reported women (0 too)
+    covered: int  # participants of those delegations
+    participants: int  # all participants
+    illustrative: int = 0  # of the covered participants, those in illustrative rows
+
+
+def women_share(participation: pd.DataFrame) -> WomenShare:
+    """Return the share of women where delegations reported it, and how much that covers.
+
+    A row with `women` 0 reported a delegation without women and counts; a blank row did not
+    report and is left out of both sides of the share.
+    """
+    people = arrays.column(participation, "participants")
+    women = arrays.column(participation, "women")
+    known = ~np.isnan(women)
+    covered = int(people[known].sum())
+    return WomenShare(
+        share=float(women[known].sum()) / covered if covered else None,
+        covered=covered,
+        participants=int(people.sum()),
+        illustrative=int(people[known & illustrative_mask(participation)].sum()),
+    )
+
+
+# Lines on the meetings map: the largest flows only. A portfolio of thousands of meetings would
+# draw tens of thousands of lines, hide the venues under them and weigh megabytes per rerun.
+MAX_LINKS = 300
+
+
+def _places(meetings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return each meeting's venue number (-1 when it has no coordinates), and each venue's
+    first meeting (position), venues numbered in the order they first appear."""
+    lat = meetings["lat"].to_numpy(dtype="float64")
+    lon = meetings["lon"].to_numpy(dtype="float64")
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    place = np.full(len(meetings), -1, dtype="int64")
+    if located.any():
+        pairs = np.column_stack([lat[located], lon[located]])
+        _, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+        # np.unique numbers places in sorted order; renumber them by first appearance.
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        place[located] = rank[inverse.ravel()]
+        return place, np.flatnonzero(located)[np.sort(first)]
+    return place, np.array([], dtype="int64")
+
+
+def meeting_links(
+    meetings: pd.DataFrame, participation: pd.DataFrame, limit: int = MAX_LINKS
+) -> pd.DataFrame:
+    """Return one line per delegation country and venue, from the country's centroid to the venue.
+
+    Participants are summed over the meetings held there; the `limit` largest lines come first
+    and the rest are left out. Delegations from the venue's own country draw no line.
+    """
+    columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
+    place, first = _places(meetings)
+    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country != "")
+    keep[keep] = country[keep] != venue_country[position[keep]]
+    codes, names = pd.factorize(country[keep])
+    key = codes.astype("int64") * max(len(first), 1) + at[keep]
+    people = participation["participants"].to_numpy()[keep]
+    sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
+    used = np.flatnonzero(sums > 0)
+    used = used[np.argsort(-sums[used], kind="stable")][:limit]
+    lat = meetings["lat"].to_numpy(dtype="float64")[first]
+    lon = meetings["lon"].to_numpy(dtype="float64")[first]
+    from_iso3 = [str(names[k // max(len(first), 1)]) for k in used]
+    venue = used % max(len(first), 1)
+    points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in set(from_iso3)}
+    out = pd.DataFrame(
+        {
+            "from_iso3": from_iso3,
+            "from_lat": [points[c][0] for c in from_iso3],
+            "from_lon": [points[c][1] for c in from_iso3],
+            "to_lat": lat[venue],
+            "to_lon": lon[venue],
+            "participants": sums[used].astype("int64"),
+        },
+        columns=columns,
+    )
+    return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
+
+
+def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per venue (a place): its meetings and their participants, largest first.
+
+    City and country are those of the venue's first meeting; `title` is the meeting's title
+    where the venue held one meeting, else empty. `totals` is meeting_totals of the meetings
+    (default: the breakdowns in meetings["participants"]); meetings with an unknown total add
+    nothing to `participants` and are counted in `unknown`; `illustrative` is how many of a
+    venue's participants rest on illustrative rows.
+    """
+    place, first = _places(meetings)
+    located = place >= 0
+    held = np.bincount(place[located], minlength=len(first))
+    if totals is None:
+        total = meetings["participants"].to_numpy(dtype="float64")
+        made_up = np.zeros(len(meetings))
+    else:
+        total = totals["total"].to_numpy(dtype="float64")
+        made_up = totals["illustrative"].to_numpy(dtype="float64")
+    unknown = np.isnan(total)
+    people = np.bincount(
+        place[located], weights=np.where(unknown, 0, total)[located], minlength=len(first)
+    )
+    invented = np.bincount(place[located], weights=made_up[located], minlength=len(first))
+    missing = np.bincount(place[located], weights=unknown[located], minlength=len(first))
+    titles = meetings["title"].to_numpy(dtype=object)[first]
+    out = pd.DataFrame(
+        {
+            "city": meetings["city"].to_numpy(dtype=object)[first],
+            "country_name": meetings["country_name"].to_numpy(dtype=object)[first],
+            "lat": meetings["lat"].to_numpy(dtype="float64")[first],
+            "lon": meetings["lon"].to_numpy(dtype="float64")[first],
+            "meetings": held.astype("int64"),
+            "participants": people.astype("int64"),
+            "illustrative": invented.astype("int64"),
+            "unknown": missing.astype("int64"),
+            "title": np.where(held == 1, titles, ""),
+        }
+    )
+    out = out.sort_values("participants", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
