@@ -44,7 +44,7 @@ run: $(RUNTIME_STAMP) ## Start the dashboard on http://localhost:8501 (other por
 	@scripts/find_pdf_libraries.sh || echo "PDF reports will be unavailable (HTML reports work)." >&2
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: lint ## Run every test: ruff, then unit, AppTest, database and browser tests
+test: lint ## Run every test: ruff and mypy, then unit, AppTest, database and browser tests
 	@scripts/find_pdf_libraries.sh || echo "PDF report tests will fail or be skipped (CI: fail)." >&2
 	@chromium="$$(scripts/find_chromium.sh)" || { \
 		if [ "$${CI:-}" = "true" ]; then echo "CI: browser tests need Chromium; failing." >&2; exit 1; fi; \
@@ -54,9 +54,10 @@ test: lint ## Run every test: ruff, then unit, AppTest, database and browser tes
 		echo "No PostgreSQL: its tests will be skipped (see the message above)." >&2; }; \
 	CHROMIUM_PATH="$$chromium" $(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## Check the code with ruff (lint rules and formatting)
+lint: $(DEV_STAMP) ## Check the code with ruff (lint rules and formatting), then mypy (types)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(DEV_STAMP) ## Reformat the code with ruff and apply safe fixes
 	$(VENV)/bin/ruff check --fix .

@@ -35,9 +35,15 @@ class _Facts:
 _FACTS: dict[int, _Facts] = {}
 
 
-def _track(frame: pd.DataFrame, root: _Facts | None = None, mask=None) -> _Facts:
+def _track(
+    frame: pd.DataFrame, root: _Facts | None = None, mask: np.ndarray | None = None
+) -> _Facts:
     key = id(frame)
-    facts = _Facts(weakref.ref(frame, lambda _ref, key=key: _FACTS.pop(key, None)), root, mask)
+
+    def forget(_ref: weakref.ref) -> None:
+        _FACTS.pop(key, None)
+
+    facts = _Facts(weakref.ref(frame, forget), root, mask)
     _FACTS[key] = facts
     return facts
 
@@ -54,6 +60,7 @@ def subset(parent: pd.DataFrame, child: pd.DataFrame, mask: np.ndarray) -> None:
     facts = _facts(parent)
     if facts.root is not None and facts.root.frame() is not None:
         # One level only: a subset of a subset masks the loaded table with the combined mask.
+        assert facts.mask is not None  # a subset is tracked with its root and mask together
         full = facts.mask.copy()
         full[full] = mask
         _track(child, facts.root, full)
@@ -78,6 +85,7 @@ def cached(frame: pd.DataFrame, name, compute: Callable, from_root: bool = True)
         pass
     root = facts.root.frame() if from_root and facts.root is not None else None
     if root is not None:
+        assert facts.mask is not None  # a subset is tracked with its root and mask together
         value = _masked(cached(root, name, compute), facts.mask)
     else:
         value = compute(frame)

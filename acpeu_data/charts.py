@@ -11,6 +11,7 @@ bars, lines differ in dash and marker).
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ def _axis(title: str, **extra) -> dict:
 
 def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
     """Return a figure of trace dicts with the house layout; keyword arguments add to it."""
-    base = dict(
+    base: dict[str, Any] = dict(
         template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
         font=FONT,

@@ -357,7 +357,7 @@ def _version(url: str, connection, present: set[str]) -> tuple[tuple, dt.datetim
             return ("version", int(row[0])), changed
     path = _sqlite_file(url)
     if path is not None:
-        stats = []
+        stats: list[tuple[int, int] | None] = []
         for file in (path, path.with_name(path.name + "-wal")):
             try:
                 stat = file.stat()
@@ -399,7 +399,7 @@ def version(url: str) -> tuple:
     return ("database", display_url(url), current)
 
 
-def check_seconds(configured: object = None) -> float:
+def check_seconds(configured: str | float | None = None) -> float:
     """Return the change-detection delay: `configured`, else $ACPEU_DATA_CHECK_SECONDS, else 60."""
     value = configured if configured is not None else os.environ.get(CHECK_ENV)
     try:
@@ -486,12 +486,14 @@ def table_schema(metadata, name: str, extra: list[str], foreign_keys: bool = Tru
         if column.type == "integer":
             checks.append((f"{column.name}_not_negative", f"{quoted} >= 0"))
     checks += _CHECKS.get(name, [])
-    constraints = [sa.CheckConstraint(text, name=f"{name}_{label}") for label, text in checks]
+    constraints: list[sa.Constraint] = [
+        sa.CheckConstraint(text, name=f"{name}_{label}") for label, text in checks
+    ]
     if foreign_keys:
-        for column, target, target_column in _FOREIGN_KEYS.get(name, []):
+        for source, target, target_column in _FOREIGN_KEYS.get(name, []):
             constraints.append(
                 sa.ForeignKeyConstraint(
-                    [column], [f"{target}.{target_column}"], name=f"{name}_{column}_fkey"
+                    [source], [f"{target}.{target_column}"], name=f"{name}_{source}_fkey"
                 )
             )
     columns += [sa.Column(c, sa.Text()) for c in extra]
@@ -556,6 +558,7 @@ def _typed(frame: pd.DataFrame, name: str) -> list[tuple]:
     for column in frame.columns:
         cells = frame[column].astype(object)
         kind = kinds.get(column)
+        values: list[int | float | str | None]
         if kind == "integer":
             values = [int(v) if v != "" else None for v in cells.str.strip()]
         elif kind == "number":

@@ -9,11 +9,13 @@ import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from acpeu_data import arrays, contract, geo, history, i18n
+from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import N_
 
 # The kinds of dimension: a choice of values (a multiselect), a day, an on/off switch.
@@ -58,7 +60,7 @@ class Dimension:
     # The values offered, in order (default: the codes of `names`), given the values chosen in
     # the dimension named by `within` (countries within the chosen regions); a link may carry
     # any value offered when nothing is chosen there.
-    options: Callable[[object, tuple[str, ...]], list[str]] | None = None
+    options: Callable[[Dataset, tuple[str, ...]], list[str]] | None = None
     within: str | None = None
     local_name: Callable[[str, str], str] | None = None  # (value, lang) -> name, not a msgid
     by_name: bool = False  # offered in the order of their names in the reader's language
@@ -67,7 +69,7 @@ class Dimension:
     on: str = ""  # a switch's value when it is on
     column: str | None = None  # requests match when this column's code is chosen (LIST)
 
-    def offered(self, ds, within: tuple[str, ...] = ()) -> list[str]:
+    def offered(self, ds: Dataset, within: tuple[str, ...] = ()) -> list[str]:
         """Return the values offered for this data, given the values chosen in `within`."""
         return self.options(ds, within) if self.options else list(self.names or ())
 
@@ -79,7 +81,7 @@ class Dimension:
             return i18n.translator(lang)(self.label)
         return i18n.translator(lang)((self.names or {}).get(value, value))
 
-    def to_link(self, value) -> list[str]:
+    def to_link(self, value: Any) -> list[str]:
         """Return the link's values for the field's value (none when it is empty)."""
         if self.kind == LIST:
             return list(value)
@@ -87,7 +89,7 @@ class Dimension:
             return [value.isoformat()] if value else []
         return [value] if value else []
 
-    def from_link(self, values: list[str], ds) -> tuple[object, list[Notice]]:
+    def from_link(self, values: list[str], ds: Dataset) -> tuple[Any, list[Notice]]:
         """Return the field's value a link's values give, and a notice for each value dropped."""
         if self.kind == LIST:
             offered = set(self.offered(ds))
@@ -112,18 +114,18 @@ class Dimension:
         return None, [Notice(self.notice, {"value": _shorten(last)})]
 
 
-def _regions(ds, _within: tuple[str, ...]) -> list[str]:
+def _regions(ds: Dataset, _within: tuple[str, ...]) -> list[str]:
     return contract.region_order(ds.countries)
 
 
-def _countries(ds, regions: tuple[str, ...]) -> list[str]:
+def _countries(ds: Dataset, regions: tuple[str, ...]) -> list[str]:
     countries = ds.countries
     if regions:
         countries = countries[countries["region"].isin(regions)]
     return list(countries["iso3"])
 
 
-def _public(ds, _within: tuple[str, ...]) -> list[str]:
+def _public(ds: Dataset, _within: tuple[str, ...]) -> list[str]:
     """The switch is offered only when the data holds illustrative records to leave out."""
     return [PUBLIC] if any(getattr(ds, "illustrative", {}).values()) else []
 
@@ -256,7 +258,7 @@ class Filters:
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str | Sequence[str]], ds
+        cls, params: Mapping[str, str | Sequence[str]], ds: Dataset
     ) -> tuple[Filters, list[Notice]]:
         """Return the filter a link describes and a notice for each value dropped as invalid."""
         read = {
@@ -396,7 +398,7 @@ def illustrative_field_mask(frame: pd.DataFrame, field: str) -> np.ndarray:
     return arrays.cached(frame, ("illustrative field", field), build)
 
 
-def request_mask(ds, f: Filters) -> np.ndarray:
+def request_mask(ds: Dataset, f: Filters) -> np.ndarray:
     """Return a boolean array over ds.requests: True where the request matches the filter."""
     requests = ds.requests
     mask = np.ones(len(requests), dtype=bool)
@@ -430,7 +432,7 @@ def request_mask(ds, f: Filters) -> np.ndarray:
     return mask
 
 
-def filter_requests(ds, f: Filters) -> pd.DataFrame:
+def filter_requests(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the requests that match the filter (region of the requester, country, topic, dates...).
 
     With a `To` date the requests are as they stood on that day: their status then, and no
@@ -447,7 +449,7 @@ def filter_requests(ds, f: Filters) -> pd.DataFrame:
     return subset
 
 
-def _participation_place_mask(ds, f: Filters) -> np.ndarray:
+def _participation_place_mask(ds: Dataset, f: Filters) -> np.ndarray:
     participation = ds.participation
     mask = np.ones(len(participation), dtype=bool)
     if f.public_only:
@@ -464,7 +466,7 @@ def _venue_regions(meetings: pd.DataFrame, countries: pd.DataFrame) -> arrays.Co
     return arrays.Codes.of(meetings["country_iso3"].map(regions))
 
 
-def _meeting_mask(ds, f: Filters) -> np.ndarray:
+def _meeting_mask(ds: Dataset, f: Filters) -> np.ndarray:
     """Return a boolean array over ds.meetings: True where the meeting matches the filter.
 
     Read-only: filter_meetings and filter_participation ask for the same filter one after the
@@ -510,7 +512,7 @@ def _meeting_mask(ds, f: Filters) -> np.ndarray:
     return mask
 
 
-def filter_meetings(ds, f: Filters) -> pd.DataFrame:
+def filter_meetings(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the meetings that match: start date in range, a chosen topic, a chosen place.
 
     A meeting matches a region or country when its venue is there or a delegation came from there.
@@ -523,7 +525,7 @@ def filter_meetings(ds, f: Filters) -> pd.DataFrame:
     return subset
 
 
-def filter_participation(ds, f: Filters) -> pd.DataFrame:
+def filter_participation(ds: Dataset, f: Filters) -> pd.DataFrame:
     """Return the participation rows of the matching meetings, from the chosen places if any."""
     participation = ds.participation
     mask = _participation_place_mask(ds, f)

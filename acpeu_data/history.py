@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from acpeu_data import arrays, contract
+from acpeu_data.dataset import Dataset
 from acpeu_data.validate import N_
 
 STATUS_CODES: tuple[str, ...] = tuple(contract.STATUSES)
@@ -97,7 +98,7 @@ def _build(requests: pd.DataFrame, events: pd.DataFrame) -> History:
     return History(rows, days, codes, starts, estimated)
 
 
-def history(ds) -> History:
+def history(ds: Dataset) -> History:
     """Return the status history of ds.requests, built once per loaded dataset."""
     return arrays.cached_with(ds.requests, ds.request_events, "history", _build)
 
@@ -115,7 +116,7 @@ def _counts_until(h: History, day: np.datetime64) -> np.ndarray:
 _CACHE_LOCK = threading.Lock()
 
 
-def status_codes_as_of(ds, day: dt.date) -> np.ndarray:
+def status_codes_as_of(ds: Dataset, day: dt.date) -> np.ndarray:
     """Return each request's status on `day` (index into STATUS_CODES; -1: not yet received).
 
     Read-only; kept for the last few days asked per dataset.
@@ -137,7 +138,7 @@ def status_codes_as_of(ds, day: dt.date) -> np.ndarray:
     return codes
 
 
-def status_as_of(ds, day: dt.date) -> pd.Series:
+def status_as_of(ds: Dataset, day: dt.date) -> pd.Series:
     """Return each request's status code on `day` as text ("" before its receipt)."""
     codes = status_codes_as_of(ds, day)
     names = np.array([*STATUS_CODES, ""], dtype=object)
@@ -148,7 +149,7 @@ _SORTED = pd.Index(sorted(STATUS_CODES))
 _TO_SORTED = np.array([_SORTED.get_loc(code) for code in STATUS_CODES] + [-1], dtype=np.int8)
 
 
-def as_of(ds, subset: pd.DataFrame, mask: np.ndarray, day: dt.date) -> pd.DataFrame:
+def as_of(ds: Dataset, subset: pd.DataFrame, mask: np.ndarray, day: dt.date) -> pd.DataFrame:
     """Set the status and completed_on of `subset` (a new ds.requests[mask], recorded with
     arrays.subset) to those it had on `day`; return it.
 
@@ -239,7 +240,7 @@ def _when(day: dt.date | None) -> np.datetime64 | None:
     return None if day is None else _day(day)
 
 
-def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
+def stays(ds: Dataset, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return one row per stay of a request in a stage that ended by `day` (None: any time).
 
     Columns: request_id, status, start, end (the day of the next change), days.
@@ -259,7 +260,7 @@ def stays(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFram
     )
 
 
-def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
+def time_in_stage(ds: Dataset, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return per open stage the stays that ended by `day`: count, median, quartiles, min, max."""
     h = history(ds)
     found = _stages(h, requests, _when(day))
@@ -272,6 +273,8 @@ def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.
     for code in contract.OPEN_STATUSES:
         i = _CODE[code]
         spent = days[bounds[i] : bounds[i + 1]]
+        low: int | None
+        high: int | None
         if len(spent):
             q1, median, q3 = np.percentile(spent, [25, 50, 75])
             low, high = int(spent.min()), int(spent.max())
@@ -296,7 +299,9 @@ def time_in_stage(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.
     return frame
 
 
-def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
+def stages_by_month(
+    ds: Dataset, requests: pd.DataFrame, day: dt.date | None = None
+) -> pd.DataFrame:
     """Return, for every month from the first receipt to `day` (or the last change), the
     requests in each stage at the month's end (tidy: month, status, label, requests; the rows
     of one status together, months in order)."""
@@ -329,7 +334,7 @@ def stages_by_month(ds, requests: pd.DataFrame, day: dt.date | None = None) -> p
     )
 
 
-def moves(ds, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
+def moves(ds: Dataset, requests: pd.DataFrame, day: dt.date | None = None) -> pd.DataFrame:
     """Return how many times requests moved from one stage to another (up to `day`)."""
     h = history(ds)
     found = _stages(h, requests, _when(day))
@@ -388,7 +393,9 @@ def age_bands(aged: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def changes_between(ds, requests: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+def changes_between(
+    ds: Dataset, requests: pd.DataFrame, start: dt.date, end: dt.date
+) -> pd.DataFrame:
     """Return what happened to `requests` from `start` to `end` (both included), by day.
 
     One row per receipt and per change of status: changed_on, request_id, status, note (empty),

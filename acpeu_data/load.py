@@ -110,8 +110,9 @@ def _location(path: Path) -> tuple[str, list[Path]]:
     csvs = [path / t.file for t in contract.TABLES.values()]
     workbook = path / contract.WORKBOOK_NAME
     found = [_stat(p) for p in csvs]
-    if all(isinstance(f, PermissionError) for f in found):  # the folder itself is closed
-        raise DataError([_os_problem(path.name, found[0])])
+    closed = [f for f in found if isinstance(f, PermissionError)]
+    if len(closed) == len(found):  # the folder itself is closed
+        raise DataError([_os_problem(path.name, closed[0])])
     if all(isinstance(f, FileNotFoundError) for f in found) and not isinstance(
         _stat(workbook), OSError
     ):
@@ -136,7 +137,7 @@ def data_version(folder: str | os.PathLike | None = None) -> tuple:
     the folder cannot be used (missing, unreadable, not a folder or file).
     """
     path = resolve(folder)
-    key = []
+    key: list[tuple[str, str | int, int | None] | tuple[str, int, int, int]] = []
     for file in _location(path)[1]:
         stat = _stat(file)
         if isinstance(stat, OSError):

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ _FORMULA_ESCAPED = "^'[" + re.escape("".join(contract.FORMULA_PREFIXES)) + "]"
 def _error(
     file: str, template: str, row: int | None = None, value: str | None = None, **params: object
 ) -> Problem:
-    return make(file, row, None, value, template, **params)
+    return make(file, row, None, value, template, "error", **params)
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -167,7 +168,7 @@ def _check_zip(data: bytes, file: str) -> list[Problem]:
 
 
 def parse_workbook(
-    data: bytes, file: str, sheets: list[str], optional: list[str] = ()
+    data: bytes, file: str, sheets: list[str], optional: Sequence[str] = ()
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return the raw rows (row 0 = header) of each wanted sheet of an .xlsx workbook, or problems.
 

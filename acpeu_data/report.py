@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -474,11 +475,11 @@ class _Renderer:
 
     IDLE_SECONDS = 300
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._kaleido = None
+        self._kaleido: Any = None  # a kaleido.Kaleido while open (kaleido has no types)
         self._timer: threading.Timer | None = None
         atexit.register(self.close)
 
@@ -499,6 +500,7 @@ class _Renderer:
                 self._timer.start()
 
     def _call(self, coroutine, timeout: float):
+        assert self._loop is not None  # _open starts the loop before any call
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     def _open(self, browser: str) -> None:
@@ -559,8 +561,10 @@ def chart_images(report: Report) -> list[tuple[str, bytes]]:
     problem = pdf_problem()
     if problem is not None:
         raise problem
+    browser = chromium_path()
+    assert browser is not None  # pdf_problem found it
     figures = [(_untitled(c.figure), c.geo) for c in report.charts]
-    images = RENDERER.render(figures, chromium_path())
+    images = RENDERER.render(figures, browser)
     return [
         ("image/png" if is_geo else "image/svg+xml", data)
         for (_fig, is_geo), data in zip(figures, images, strict=True)

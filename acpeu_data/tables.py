@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from acpeu_data import contract, geo, i18n, request_figures
+from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import Translate
 
 CountryName = Callable[[str], str]
@@ -235,7 +236,7 @@ def problems_for_display(problems, _: Translate) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
+def files_for_display(ds: Dataset, _: Translate, lang: str) -> pd.DataFrame:
     """Return the loaded files with their rows and when each was last changed."""
     return pd.DataFrame(
         {
@@ -248,7 +249,7 @@ def files_for_display(ds, _: Translate, lang: str) -> pd.DataFrame:
     )
 
 
-def sources_for_display(ds, _: Translate) -> pd.DataFrame:
+def sources_for_display(ds: Dataset, _: Translate) -> pd.DataFrame:
     """Return per table how many records come from a public source and how many are illustrative."""
     rows = []
     for table in ("requests", "meetings", "participation"):
@@ -415,7 +416,7 @@ def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Tran
     )
 
 
-def illustrative_rows(ds, table: str) -> pd.DataFrame:
+def illustrative_rows(ds: Dataset, table: str) -> pd.DataFrame:
     """Return the illustrative records of a table, in the contract's columns (then the extras)."""
     from acpeu_data.filters import illustrative_mask
 
@@ -426,7 +427,7 @@ def illustrative_rows(ds, table: str) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
-def partly_illustrative(ds) -> pd.DataFrame:
+def partly_illustrative(ds: Dataset) -> pd.DataFrame:
     """Return the sourced requests whose `illustrative_fields` name some of their columns."""
     from acpeu_data.filters import illustrative_mask
 

@@ -277,9 +277,10 @@ def _check_type(column: Column, filled: pd.Series, file: str) -> list[Problem]:
 
 def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
     """Return a problem for each row repeating the key of an earlier row."""
-    if table.key is None or table.key not in frame:
+    key = table.key
+    if key is None or key not in frame:
         return []
-    keys = frame[table.key].str.strip()
+    keys = frame[key].str.strip()
     keys = keys[keys != ""]
     if not keys.duplicated().any():
         return []
@@ -287,9 +288,9 @@ def check_unique(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
     repeats = keys[keys.duplicated()]
     return located(
         file,
-        table.key,
+        key,
         repeats,
-        lambda v: _duplicate_message(table.key, first_row[v.strip()]),
+        lambda v: _duplicate_message(key, first_row[v.strip()]),
     )
 
 

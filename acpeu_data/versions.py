@@ -36,6 +36,7 @@ from typing import Protocol
 import pandas as pd
 
 from acpeu_data import contract
+from acpeu_data.dataset import Dataset
 
 __all__ = [
     "PUBLISHED",
@@ -379,7 +380,7 @@ class _AlreadySeeded(PublishError):
 # --- what changed between two versions -----------------------------------------------------
 
 
-def row_counts(dataset) -> dict[str, int]:
+def row_counts(dataset: Dataset) -> dict[str, int]:
     """Rows per contract table of a loaded Dataset."""
     return {
         name: len(frame)

@@ -69,7 +69,11 @@ class Section:
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
 
-    def chart(self, key: str) -> Chart | None:
+    def chart(self, key: str) -> Chart:
+        return next(c for c in self.charts if c.key == key)
+
+    def find_chart(self, key: str) -> Chart | None:
+        """Return the chart, or None where the section has none (nothing to draw it from)."""
         return next((c for c in self.charts if c.key == key), None)
 
 
@@ -725,6 +729,7 @@ def changes_between(view: View) -> pd.DataFrame:
     Requests received before From count too: what happened to them in between.
     """
     f = view.filters
+    assert f.date_from is not None and f.date_to is not None  # the Pipeline page asks only then
     wider = flt.filter_requests(view.dataset, f.replace(date_from=None))
     return history.changes_between(view.dataset, wider, f.date_from, f.date_to)
 

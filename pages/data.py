@@ -4,6 +4,7 @@ Text that comes from data files (file names, paths, values) is shown in tables o
 a cell never becomes Markdown or HTML on screen.
 """
 
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -51,7 +52,7 @@ def show_problems(problems, key: str, warnings: bool = False) -> None:
                 shown = memo.for_data(
                     ds,
                     ("warnings", file, page.lang),
-                    lambda found=found: tables.problems_for_display(found, _),
+                    partial(tables.problems_for_display, found, _),
                 )
             else:
                 shown = tables.problems_for_display(found, _)
@@ -168,12 +169,12 @@ if any(ds.illustrative.values()):
             rows = memo.for_data(
                 ds,
                 ("illustrative rows", name),
-                lambda name=name: tables.illustrative_rows(ds, name),
+                partial(tables.illustrative_rows, ds, name),
             )
             table(page, rows)
             download(
                 _("Download these records (CSV)"),
-                lambda rows=rows, name=name: export.table_to_csv(rows, name),
+                partial(export.table_to_csv, rows, name),
                 f"{name}-illustrative.csv",
                 key=f"illustrative_{name}_csv",
             )

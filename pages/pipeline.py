@@ -61,7 +61,7 @@ else:
     st.info(_("No open request matches the filter."))
 
 st.header(_("Requests in each stage, month by month"), anchor=False)
-over_time = section.chart("stages_over_time")
+over_time = section.find_chart("stages_over_time")
 if over_time is not None:
     show(page, over_time)
     with st.expander(_("Moves between stages"), icon=":material/swap_horiz:"):
@@ -70,7 +70,7 @@ else:
     st.info(_("No request matches the filter."))
 
 st.header(_("Days spent in each stage"), anchor=False)
-stage_days = section.chart("stage_days")
+stage_days = section.find_chart("stage_days")
 if stage_days is not None:
     show(page, stage_days)
     st.caption(

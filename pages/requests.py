@@ -37,7 +37,7 @@ if page.filters.date_to and not page.dataset.has_events:
     )
 
 st.header(_("Time from request to completion"), anchor=False)
-completion = section.chart("completion")
+completion = section.find_chart("completion")
 if completion is not None:
     cols = st.columns(3)
     for column, key in zip(cols, ["completed", "median_days", "mean_days"], strict=True):

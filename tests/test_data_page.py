@@ -213,3 +213,21 @@ def test_with_no_readable_data_at_all_the_page_lists_the_problems(tmp_path, monk
     listed = app.dataframe[0].value
     assert listed["File"].tolist() == ["gone"]
     assert str(tmp_path) not in texts(app.error)
+
+
+@pytest.mark.parametrize("page", [None, "pages/data.py"])
+def test_a_broken_bundled_folder_alone_shows_a_banner_not_a_crash(tmp_path, monkeypatch, page):
+    """No folder or database configured, and the bundled data broken: the problems are listed."""
+    broken = tmp_path / "data"
+    broken.mkdir()
+    (broken / "countries.csv").write_text("iso3,name\nXXX,Nowhere\n", encoding="utf-8")
+    monkeypatch.setattr(ui_data, "BUNDLED_DIR", broken)
+    for name in ("ACPEU_DATA_DIR", "ACPEU_DATA_URL"):
+        monkeypatch.delenv(name, raising=False)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    if page is not None:
+        app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "No data can be shown" in texts(app.error)
+    assert "countries.csv" in app.dataframe[0].value["File"].tolist()
+    assert not app.metric  # no figure drawn from data that is not there

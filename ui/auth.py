@@ -113,7 +113,7 @@ def gate(_: Translate) -> Identity:
             icon=":material/error:",
         )
         st.stop()
-    if not enabled:
+    if not enabled or rules is None:
         _warn_open_server()
         return OPEN
     if not st.user.get("is_logged_in", False):

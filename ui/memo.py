@@ -23,6 +23,8 @@ import pandas as pd
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
+import acpeu_data as ad
+
 T = TypeVar("T")
 
 MB = 2**20
@@ -128,7 +130,7 @@ class Lru:
         return len(self._items)
 
 
-def for_data(ds, name: Hashable, build: Callable[[], T]) -> T:
+def for_data(ds: ad.Dataset, name: Hashable, build: Callable[[], T]) -> T:
     """Return build(), computed once per data version: for what depends on the data only."""
     return results().get((ds.origin, ds.version, name), build)
 

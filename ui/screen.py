@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -156,7 +156,7 @@ def filter_line(page: PageContext) -> str:
     return views.filter_line(page.view())
 
 
-def _no_data(state: data.DataState, _: Translate) -> None:
+def _no_data(state: data.DataState, _: Translate) -> NoReturn:
     """Say that no data can be read at all (not even the bundled data), list why, and stop."""
     st.title(_("ACP-EU Migration Action"), anchor=False)
     st.error(

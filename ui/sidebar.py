@@ -10,6 +10,8 @@ reload reproduces the view. A new session (a shared link, a reload) seeds it fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
 import streamlit as st
 
@@ -112,7 +114,7 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
     """Draw a widget per dimension, in the declaration's order, and return what they say."""
     first, last = _date_bounds(ds)
     _clip_dates(first, last)
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}  # Filters' keyword arguments (tuples, dates, a string)
     for dimension in flt.DIMENSIONS:
         key = widget_key(dimension)
         within = fields.get(dimension.within, ()) if dimension.within else ()
@@ -123,7 +125,7 @@ def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
             st.multiselect(
                 _(dimension.label),
                 options,
-                format_func=lambda value, d=dimension: d.name(value, lang),
+                format_func=functools.partial(dimension.name, lang=lang),
                 key=key,
                 placeholder=_(dimension.placeholder),
             )
@@ -172,7 +174,7 @@ def _language_picker(_: Translate) -> None:
     st.selectbox(
         _("Language"),
         list(i18n.LANGUAGES),
-        format_func=i18n.LANGUAGES.get,
+        format_func=lambda code: i18n.LANGUAGES[code],
         key=LANG_WIDGET,
     )
 

@@ -83,7 +83,7 @@ def test_pdf_and_html_reports_download_from_the_control(browsing, expected):
         f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(charts)}"
     )
     # The Countries map fits the Caribbean: one shape per country of its numbers table.
-    countries_map = next(s.chart("map") for s in expected if s.chart("map") is not None)
+    countries_map = next(s.chart("map") for s in expected if s.find_chart("map") is not None)
     countries = len(countries_map.numbers)
     tab.wait_for_function(
         f"document.querySelectorAll('path.choroplethlocation').length >= {countries}"
