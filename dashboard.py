@@ -1,28 +1,15 @@
-"""Overview (/): the programme's headline figures for the current filter."""
+"""Entry point (`streamlit run dashboard.py`): the frame every page is shown in.
 
-import streamlit as st
+The pages are declared once, in ui/navigation.PAGES (their scripts are in app_pages/: a folder
+named pages/ would make Streamlit run a page without this frame). The frame (page config,
+sign-in, data, sidebar, banners, title, filter line, Report control) is ui.screen.open_page's;
+then the page the URL names runs, starting from the frame's ui.screen.current_page().
+"""
 
+from acpeu_data import i18n
+from ui import navigation, sidebar
 from ui.screen import open_page
-from ui.widgets import show
 
-page = open_page("Overview")
-# What the page shows is declared once in acpeu_data/views.py (the reports print the same).
-section = page.section()
-
-first, second = st.columns(4), st.columns(4)
-for column, headline in zip([*first, *second], section.headlines, strict=False):
-    # Under each figure, in grey and without an arrow: what of it is illustrative or unknown.
-    column.metric(
-        headline.label,
-        headline.value,
-        delta=headline.note or None,
-        delta_color="off",
-        delta_arrow="off",
-        help=headline.help or None,
-    )
-
-for text in section.text:
-    st.markdown(text)
-
-for item in section.charts:
-    show(page, item)
+entry, shown = navigation.choose(i18n.translator(sidebar.session_language()))
+open_page(entry.title)
+shown.run()

@@ -15,8 +15,8 @@ size and modification time (SQLite).
 
 Writing (`write`, used by `python -m acpeu_data import`): the tables with the contract's keys,
 types and constraints, the data and the version bump, in one transaction: on any error nothing
-is written. A later publisher writes a new version the same way (drop and refill the tables,
-bump the version row) inside one transaction.
+is written. Publishing (acpeu_data.database_versions) writes a new version the same way
+(`write_tables`: drop and refill the tables, bump the version row) inside one transaction.
 
 URLs are SQLAlchemy URLs; `display_url` is what may be shown (the password removed).
 """
@@ -144,7 +144,11 @@ def _sqlite_transactions(made) -> None:
 
     @event.listens_for(made, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # `execution_options(sqlite_immediate=True)`: take the write lock at once (a writer
+        # that reads first, such as a publication choosing its number, must not be refused
+        # the lock later by another writer).
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _is_postgres(url: str) -> bool:
@@ -158,19 +162,23 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _database_problem(url: str, error: Exception) -> DataError:
-    # The driver's own first line (e.g. "connection refused", "password authentication
-    # failed"), never SQLAlchemy's text, which may quote statements and parameters.
+def driver_reason(url: str, error: Exception) -> str:
+    """The driver's own first line (e.g. "connection refused", "password authentication
+    failed"), never SQLAlchemy's text, which may quote statements and parameters; no password."""
     original = getattr(error, "orig", None) or error
     reason = (
         str(original).strip().splitlines()[0] if str(original).strip() else type(error).__name__
     )
-    reason = _scrub(reason, url)[:300]
+    return _scrub(reason, url)[:300]
+
+
+def _database_problem(url: str, error: Exception) -> DataError:
+    reason = driver_reason(url, error)
     message = N_("the database cannot be read ({reason})")
     return DataError([make(display_url(url), None, None, None, message, reason=reason)])
 
 
-def _is_driver_error(error: Exception) -> bool:
+def is_driver_error(error: Exception) -> bool:
     # COPY runs on the driver's own cursor, whose errors SQLAlchemy does not wrap.
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -178,7 +186,8 @@ def _is_driver_error(error: Exception) -> bool:
     return isinstance(error, SQLAlchemyError | OSError) or module.startswith(("psycopg", "sqlite3"))
 
 
-def _connect_for_reading(url: str):
+def connect_for_reading(url: str):
+    """A connection that reads one consistent snapshot (PostgreSQL) and never creates a file."""
     path = _sqlite_file(url)
     if path is not None and not path.is_file():
         # Connecting would create an empty database file: say what is wrong instead.
@@ -205,10 +214,10 @@ def _columns(connection, table: str) -> list[str]:
     return [c["name"] for c in sa.inspect(connection).get_columns(table)]
 
 
-def _read_postgres(connection, table: str, columns: list[str]) -> pd.DataFrame:
+def _read_postgres(connection, table: str, columns: list[str], where: str = "") -> pd.DataFrame:
     quoted = ", ".join(_quote(connection, c) for c in columns)
     query = (
-        f"COPY (SELECT {quoted} FROM {_quote(connection, table)}) "
+        f"COPY (SELECT {quoted} FROM {_quote(connection, table)} {where}) "
         "TO STDOUT WITH (FORMAT csv, HEADER true)"
     )
     buffer = io.BytesIO()
@@ -223,9 +232,9 @@ def _read_postgres(connection, table: str, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _read_rows(connection, table: str, columns: list[str]) -> pd.DataFrame:
+def _read_rows(connection, table: str, columns: list[str], where: str = "") -> pd.DataFrame:
     quoted = ", ".join(_quote(connection, c) for c in columns)
-    result = connection.exec_driver_sql(f"SELECT {quoted} FROM {_quote(connection, table)}")
+    result = connection.exec_driver_sql(f"SELECT {quoted} FROM {_quote(connection, table)} {where}")
     rows = result.fetchall()
     cells = {
         name: pd.Series([read._cell_text(row[i]) for row in rows], dtype="str")
@@ -278,33 +287,41 @@ def _locate(problems: list[Problem], frames: dict[str, pd.DataFrame]) -> list[Pr
 def load(url: str) -> Dataset:
     """Return the dataset in the database at `url`; DataError with every problem otherwise."""
     try:
-        with _connect_for_reading(url) as connection:
+        with connect_for_reading(url) as connection:
             return _load(url, connection)
     except DataError:
         raise
     except Exception as error:
-        if _is_driver_error(error):  # unreachable, no permission, a file that is not a database
+        if is_driver_error(error):  # unreachable, no permission, a file that is not a database
             raise _database_problem(url, error) from None
         raise
 
 
-def _load(url: str, connection) -> Dataset:
-    import sqlalchemy as sa
-
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
+def reading_settings(connection) -> None:
+    """PostgreSQL: rows in the table's own order, dates and numbers as the files write them."""
+    if connection.dialect.name == "postgresql":
         # Rows in the table's own order (for an imported table, the file's), the same at every
         # read of one version: no scan that starts halfway, no parallel workers interleaving.
         connection.exec_driver_sql("SET LOCAL synchronize_seqscans = off")
         connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
         connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
+
+
+def read_text(connection, table: str, columns: list[str], where: str = "") -> pd.DataFrame:
+    """Return a table's cells as the text a CSV file would hold (rows `where` says)."""
+    reader = _read_postgres if connection.dialect.name == "postgresql" else _read_rows
+    return reader(connection, table, columns, where)
+
+
+def _load(url: str, connection) -> Dataset:
+    import sqlalchemy as sa
+
+    reading_settings(connection)
     present = set(sa.inspect(connection).get_table_names())
     current, changed = _version(url, connection, present)
     problems: list[Problem] = []
-    warnings: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
-    labels: dict[str, str] = {}
     files: list[FileInfo] = []
     for table in contract.TABLES:
         if table not in present:
@@ -322,18 +339,28 @@ def _load(url: str, connection) -> Dataset:
                 )
             )
             continue
-        columns = _columns(connection, table)
-        reader = _read_postgres if postgres else _read_rows
-        frame = reader(connection, table, columns)
+        frames[table] = read_text(connection, table, _columns(connection, table))
+        files.append(FileInfo(table, changed, len(frames[table])))
+    connection.rollback()  # read only: end the snapshot
+    return checked_dataset(url, frames, files, problems, current)
+
+
+def checked_dataset(
+    url: str, frames: dict[str, pd.DataFrame], files: list[FileInfo], problems: list[Problem], key
+) -> Dataset:
+    """Return the Dataset of tables read as text, through every check; DataError otherwise.
+
+    `key` is the data's version (Dataset.version is ("database", the URL shown, key)).
+    """
+    for table, frame in frames.items():
         frame.index = range(2, len(frame) + 2)  # as the checks expect (header = 1)
         problems += read._long_cells(frame, table)
-        frames[table], labels[table] = frame, table
-        files.append(FileInfo(table, changed, len(frame)))
-    connection.rollback()  # read only: end the snapshot
+    labels = {table: table for table in frames}
+    warnings: list[Problem] = []
     shown = display_url(url)
     try:
         ds = build_dataset(
-            frames, labels, files, problems, warnings, shown, False, ("database", shown, current)
+            frames, labels, files, problems, warnings, shown, False, ("database", shown, key)
         )
     except DataError as error:
         raise DataError(_locate(error.problems, frames)) from None
@@ -386,14 +413,14 @@ def version(url: str) -> tuple:
     import sqlalchemy as sa
 
     try:
-        with _connect_for_reading(url) as connection:
+        with connect_for_reading(url) as connection:
             present = set(sa.inspect(connection).get_table_names())
             current, _changed = _version(url, connection, present)
             connection.rollback()
     except DataError:
         raise
     except Exception as error:
-        if _is_driver_error(error):
+        if is_driver_error(error):
             raise _database_problem(url, error) from None
         raise
     return ("database", display_url(url), current)
@@ -431,6 +458,12 @@ def checked_version(url: str, seconds: float) -> tuple:
     return result
 
 
+def forget_check(url: str) -> None:
+    """Ask the database again at the next check (this process has just changed its data)."""
+    with _lock:
+        _checked.pop(url, None)
+
+
 # --- writing (import) ---------------------------------------------------------------------------
 
 # The contract's rules that a database can hold itself, beyond types, keys and required columns.
@@ -449,7 +482,7 @@ _FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def _sql_type(kind: str):
+def sql_type(kind: str):
     import sqlalchemy as sa
 
     return {
@@ -470,7 +503,7 @@ def table_schema(metadata, name: str, extra: list[str], foreign_keys: bool = Tru
         columns.append(
             sa.Column(
                 column.name,
-                _sql_type(column.type),
+                sql_type(column.type),
                 primary_key=column.name == schema.key,
                 nullable=not column.required and column.name != schema.key,
             )
@@ -500,7 +533,8 @@ def table_schema(metadata, name: str, extra: list[str], foreign_keys: bool = Tru
     return sa.Table(name, metadata, *columns, *constraints)
 
 
-def _text_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+def text_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """Return a loaded dataset's tables as the contract's text, as a database receives them."""
     tables = {}
     for name in contract.TABLES:
         frame = getattr(ds, name, None)
@@ -586,20 +620,23 @@ def write(url: str, ds: Dataset, *, replace_tables: bool = False) -> dict[str, i
     when the tables exist and `replace_tables` is false, or when the database refuses anything.
     Returns the rows written per table.
     """
-    tables = _text_tables(ds)
+    tables = text_tables(ds)
     made = engine(url)
     try:
         with made.begin() as connection:
-            return _write(connection, tables, replace_tables)
+            return write_tables(connection, tables, replace_tables)
     except DataError:
         raise
     except Exception as error:
-        if _is_driver_error(error):  # rolled back: nothing written
+        if is_driver_error(error):  # rolled back: nothing written
             raise _database_problem(url, error) from None
         raise
 
 
-def _write(connection, tables: dict[str, pd.DataFrame], replace_tables: bool) -> dict[str, int]:
+def write_tables(
+    connection, tables: dict[str, pd.DataFrame], replace_tables: bool
+) -> dict[str, int]:
+    """In the caller's transaction: (re)create the tables, fill them, bump the version row."""
     import sqlalchemy as sa
 
     present = set(sa.inspect(connection).get_table_names())
@@ -624,16 +661,7 @@ def _write(connection, tables: dict[str, pd.DataFrame], replace_tables: bool) ->
     counts = {}
     for name, frame in tables.items():
         columns = [c.name for c in schemas[name].columns]
-        frame = frame.reindex(columns=columns, fill_value="")
-        if postgres:
-            _copy_in(connection, name, frame)
-        elif len(frame):
-            marks = ", ".join("?" for _ in columns)
-            names = ", ".join(_quote(connection, c) for c in columns)
-            connection.exec_driver_sql(
-                f"INSERT INTO {_quote(connection, name)} ({names}) VALUES ({marks})",
-                _typed(frame, name),
-            )
+        fill(connection, name, name, frame.reindex(columns=columns, fill_value=""))
         counts[name] = len(frame)
     if postgres:
         for name in tables:
@@ -646,6 +674,19 @@ def _write(connection, tables: dict[str, pd.DataFrame], replace_tables: bool) ->
                     )
     _version_table(connection, list(tables))
     return counts
+
+
+def fill(connection, target: str, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame of contract text (columns of contract table `table`) into `target`."""
+    if connection.dialect.name == "postgresql":
+        _copy_in(connection, target, frame)
+    elif len(frame):
+        marks = ", ".join("?" for _ in frame.columns)
+        names = ", ".join(_quote(connection, c) for c in frame.columns)
+        connection.exec_driver_sql(
+            f"INSERT INTO {_quote(connection, target)} ({names}) VALUES ({marks})",
+            _typed(frame, table),
+        )
 
 
 def _copy_in(connection, name: str, frame: pd.DataFrame) -> None:

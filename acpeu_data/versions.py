@@ -14,8 +14,8 @@ system). A crash or a full disk midway leaves the latest version as it was and, 
 `.tmp-` folder that nothing reads. Two publications at the same moment write in parallel and
 take numbers one after the other under a file lock: both end up in the history.
 
-`VersionStore` is the interface the dashboard uses (a database store could implement it);
-`FolderVersionStore` keeps versions in a folder as above.
+`VersionStore` is the interface the dashboard uses; `FolderVersionStore` keeps versions in a
+folder as above, `acpeu_data.database_versions.DatabaseVersionStore` in the source database.
 """
 
 from __future__ import annotations
@@ -149,7 +149,11 @@ class VersionStore(Protocol):
         changes: ChangesOf | None = None,
         seed: Seed | None = None,
     ) -> Version:
-        """Record `files` as the next version; raise PublishError when it cannot be written."""
+        """Record `files` as the next version; raise PublishError when it cannot be written.
+
+        `seed`: the data in use until now, recorded first into an empty store (a store that
+        holds the data itself, such as a database, records its own and ignores it).
+        """
 
     def rollback(
         self, number: int, *, by: str, comment: str, changes: ChangesOf | None = None

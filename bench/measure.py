@@ -27,11 +27,11 @@ if str(ROOT) not in sys.path:  # run as a script: make acpeu_data, ui and bench 
 
 PAGES = [
     "dashboard.py",
-    "pages/requests.py",
-    "pages/pipeline.py",
-    "pages/countries.py",
-    "pages/meetings.py",
-    "pages/data.py",
+    "app_pages/requests.py",
+    "app_pages/pipeline.py",
+    "app_pages/countries.py",
+    "app_pages/meetings.py",
+    "app_pages/data.py",
 ]
 REGION_WIDGET = "w_region"
 # A page with nothing but the one widget the benchmark changes: what any rerun costs.

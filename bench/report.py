@@ -4,11 +4,11 @@ from __future__ import annotations
 
 PAGE_NAMES = {
     "dashboard.py": "Overview",
-    "pages/requests.py": "Requests",
-    "pages/pipeline.py": "Pipeline",
-    "pages/countries.py": "Countries",
-    "pages/meetings.py": "Meetings",
-    "pages/data.py": "Data",
+    "app_pages/requests.py": "Requests",
+    "app_pages/pipeline.py": "Pipeline",
+    "app_pages/countries.py": "Countries",
+    "app_pages/meetings.py": "Meetings",
+    "app_pages/data.py": "Data",
 }
 # Page rerun / empty-page rerun, by data size (the targets).
 RERUN_TARGETS = {"bundled": 2.0, "100000": 5.0}

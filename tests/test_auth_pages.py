@@ -13,7 +13,12 @@ from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/requests.py", "pages/countries.py", "pages/meetings.py", "pages/data.py"]
+PAGES = [
+    "app_pages/requests.py",
+    "app_pages/countries.py",
+    "app_pages/meetings.py",
+    "app_pages/data.py",
+]
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "0123456789abcdef0123456789abcdef",
@@ -61,7 +66,7 @@ def test_before_sign_in_every_page_is_the_sign_in_page(page):
     assert shows_no_data(app)
 
 
-@pytest.mark.parametrize("page", [None, "pages/data.py"])
+@pytest.mark.parametrize("page", [None, "app_pages/data.py"])
 def test_a_user_in_neither_list_is_refused_with_their_address(page, versions_dir):
     email = f"someone{len(page or '')}@elsewhere.net"
     app = app_for({"is_logged_in": True, "email": email}, page=page)
@@ -92,7 +97,7 @@ def test_a_viewer_sees_the_data_and_no_publishing(versions_dir):
     app = app_for({"is_logged_in": True, "email": "Vera@Viewers.example.org", "iat": 1})
     assert app.metric
     assert any("(viewer)" in c.value for c in app.sidebar.caption)
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     headers = [h.value for h in app.header]
     assert "Audit log" not in headers and "Published versions" not in headers
     assert not [b for b in app.button if b.label in ("Publish", "Make this version current again")]
@@ -124,7 +129,7 @@ def open_server():
 def test_an_open_server_without_sign_in_says_so(open_server, caplog):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert any("anyone who can reach it sees all the data" in w.value for w in app.warning)
     assert app.dataframe
     # ... and the server log, once per process.
@@ -134,5 +139,5 @@ def test_an_open_server_without_sign_in_says_so(open_server, caplog):
 def test_a_local_server_without_sign_in_does_not_warn():
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not [w for w in app.warning if "anyone who can reach" in w.value]

@@ -27,7 +27,7 @@ def data_page(folder: Path | None = None, monkeypatch=None, state: dict | None =
     for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -130,7 +130,7 @@ def test_template_downloads_and_limits_are_offered(monkeypatch):
 def test_requests_page_offers_hxl_hashtags_next_to_the_downloads(monkeypatch):
     monkeypatch.delenv("ACPEU_DATA_DIR", raising=False)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
-    app.switch_page("pages/requests.py").run()
+    app.switch_page("app_pages/requests.py").run()
     boxes = [c for c in app.checkbox if c.label == "Add HXL hashtags"]
     assert boxes and not boxes[0].value
     boxes[0].check().run()

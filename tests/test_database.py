@@ -392,7 +392,7 @@ def data_page(monkeypatch, url: str) -> AppTest:
     monkeypatch.setenv(database.CHECK_ENV, "0")
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -443,7 +443,7 @@ def test_secrets_configure_the_database(tmp_path, valid_dir, monkeypatch):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.secrets["connections"] = {"programme": {"url": url, "check_seconds": 5}}
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception, [e.value for e in app.exception]
     text = page_text(app)
     assert database.display_url(url) in text

@@ -34,10 +34,10 @@ PAGES = [
             "Participants",
         ],
     ),
-    ("pages/requests.py", "Requests", []),
-    ("pages/countries.py", "Countries", []),
-    ("pages/meetings.py", "Meetings", []),
-    ("pages/data.py", "Data", []),
+    ("app_pages/requests.py", "Requests", []),
+    ("app_pages/countries.py", "Countries", []),
+    ("app_pages/meetings.py", "Meetings", []),
+    ("app_pages/data.py", "Data", []),
 ]
 
 
@@ -197,7 +197,7 @@ def test_sidebar_options_are_translated(lang: str) -> None:
 def test_language_survives_a_page_change() -> None:
     app = _run("es", None)
     assert app.title[0].value == "Resumen"
-    app.switch_page("pages/meetings.py").run()
+    app.switch_page("app_pages/meetings.py").run()
     assert app.title[0].value == i18n.translator("es")("Meetings")
     assert app.query_params.get("lang") in ("es", ["es"])
 

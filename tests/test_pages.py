@@ -17,11 +17,11 @@ from acpeu_data import headline_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
-    "pages/requests.py",
-    "pages/pipeline.py",
-    "pages/countries.py",
-    "pages/meetings.py",
-    "pages/data.py",
+    "app_pages/requests.py",
+    "app_pages/pipeline.py",
+    "app_pages/countries.py",
+    "app_pages/meetings.py",
+    "app_pages/data.py",
 ]
 TIMEOUT = 60
 
@@ -120,9 +120,9 @@ def test_changing_the_region_widget_changes_the_figures_and_the_url():
 
 def test_the_filter_survives_a_page_change():
     app = run_app({"region": ["Caribbean"]})
-    app.switch_page("pages/requests.py").run()
+    app.switch_page("app_pages/requests.py").run()
     assert app.multiselect(key="w_region").value == ["Caribbean"]
-    app.switch_page("dashboard.py").run()
+    app.switch_page("app_pages/overview.py").run()
     kpis = expected_kpis(ad.Filters(regions=("Caribbean",)))
     assert metric_values(app)["Requests"] == str(kpis.requests)
 
@@ -161,7 +161,7 @@ def test_every_page_runs_without_an_exception(page):
 
 
 def test_requests_page_table_holds_exactly_the_filtered_rows():
-    app = run_app({"region": ["Caribbean"], "to": ["2017-12-31"]}, page="pages/requests.py")
+    app = run_app({"region": ["Caribbean"], "to": ["2017-12-31"]}, page="app_pages/requests.py")
     ds = ad.load()
     expected = flt.filter_requests(
         ds, ad.Filters(regions=("Caribbean",), date_to=dt.date(2017, 12, 31))
@@ -171,19 +171,19 @@ def test_requests_page_table_holds_exactly_the_filtered_rows():
 
 
 def test_countries_page_draws_a_map_of_every_acp_country():
-    app = run_app(page="pages/countries.py")
+    app = run_app(page="app_pages/countries.py")
     specs = plotly_specs(app)
     choropleth = next(t for s in specs for t in s["data"] if t["type"] == "choropleth")
     assert array_length(choropleth["locations"]) == len(ad.load().countries)
 
 
 def test_one_country_shows_its_profile():
-    app = run_app({"country": ["GUY"]}, page="pages/countries.py")
+    app = run_app({"country": ["GUY"]}, page="app_pages/countries.py")
     assert any("Guyana" in h.value for h in app.header)
 
 
 def test_meetings_page_maps_every_venue():
-    app = run_app(page="pages/meetings.py")
+    app = run_app(page="app_pages/meetings.py")
     specs = plotly_specs(app)
     venues = [
         t
@@ -227,7 +227,7 @@ def test_public_sources_only_overview_shows_the_published_facts():
 
 
 def test_public_sources_only_meetings_table_shows_no_illustrative_number():
-    app = run_app({"source": ["public"]}, page="pages/meetings.py")
+    app = run_app({"source": ["public"]}, page="app_pages/meetings.py")
     shown = app.dataframe[1].value  # after the map's numbers
     assert len(shown) == 9
     by_title = dict(zip(shown["title"], shown["participants"], strict=True))
@@ -238,7 +238,7 @@ def test_public_sources_only_meetings_table_shows_no_illustrative_number():
 
 
 def test_meetings_table_flags_illustrative_breakdowns_and_unknown_totals():
-    app = run_app(page="pages/meetings.py")
+    app = run_app(page="app_pages/meetings.py")
     shown = app.dataframe[1].value.set_index("title")
     assert shown.loc["Peer-to-peer exchange meeting on remittances", "participants"] == (
         "62 (illustrative)"
@@ -253,7 +253,7 @@ def test_meetings_table_flags_illustrative_breakdowns_and_unknown_totals():
 
 
 def test_requests_table_has_the_source_and_the_note():
-    app = run_app(page="pages/requests.py")
+    app = run_app(page="app_pages/requests.py")
     shown = app.dataframe[0].value
     # An illustrative record links to the Data page's list of them, shown as "Illustrative".
     assert set(shown["source"]) >= {"data#Illustrative"}

@@ -48,7 +48,7 @@ def expected_counts() -> dict[str, int]:
 
 
 def test_requests_page_as_of_shows_the_status_on_that_day(events_folder):
-    app = run("pages/requests.py", {"to": [AS_OF.isoformat()]})
+    app = run("app_pages/requests.py", {"to": [AS_OF.isoformat()]})
     table = app.dataframe[0].value
     shown = dict(zip(table["request_id"], table["status"], strict=True))
     assert shown == {rid: contract.STATUSES[s] for rid, s in STATUS_AS_OF.items()}
@@ -58,7 +58,7 @@ def test_requests_page_as_of_shows_the_status_on_that_day(events_folder):
 
 
 def test_pipeline_page_counts_stages_and_ages_as_of_to(events_folder):
-    app = run("pages/pipeline.py", {"to": [AS_OF.isoformat()]})
+    app = run("app_pages/pipeline.py", {"to": [AS_OF.isoformat()]})
     assert app.title[0].value == "Pipeline"
     assert numbers_of(app, "Stage") == expected_counts()
     assert not [i for i in app.info if "estimated" in i.value]
@@ -69,7 +69,7 @@ def test_pipeline_page_counts_stages_and_ages_as_of_to(events_folder):
 
 
 def test_pipeline_page_lists_what_happened_between_from_and_to(events_folder):
-    app = run("pages/pipeline.py", {"from": ["2016-11-01"], "to": ["2017-02-01"]})
+    app = run("app_pages/pipeline.py", {"from": ["2016-11-01"], "to": ["2017-02-01"]})
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["New requests"] == "1"
     assert metrics["Other status changes"] == "2"
@@ -80,18 +80,20 @@ def test_pipeline_page_lists_what_happened_between_from_and_to(events_folder):
 
 def test_pages_say_stages_are_estimated_without_events(monkeypatch):
     monkeypatch.setenv("ACPEU_DATA_DIR", str(ROOT / "tests" / "fixtures" / "valid"))
-    app = run("pages/pipeline.py", {})
+    app = run("app_pages/pipeline.py", {})
     assert any("Stages are estimated" in i.value for i in app.info)
-    requests = run("pages/requests.py", {"to": [AS_OF.isoformat()]})
+    requests = run("app_pages/requests.py", {"to": [AS_OF.isoformat()]})
     assert any("are estimated" in c.value for c in requests.caption)
 
 
 def test_requests_page_says_nothing_is_estimated_with_events(events_folder):
-    app = run("pages/requests.py", {"to": [AS_OF.isoformat()]})
+    app = run("app_pages/requests.py", {"to": [AS_OF.isoformat()]})
     assert not any("are estimated" in c.value for c in app.caption)
 
 
 @pytest.mark.parametrize("lang", ["fr", "pt", "es"])
 def test_pipeline_page_runs_in_every_language(events_folder, lang):
-    app = run("pages/pipeline.py", {"lang": [lang], "from": ["2016-01-01"], "to": ["2017-06-30"]})
+    app = run(
+        "app_pages/pipeline.py", {"lang": [lang], "from": ["2016-01-01"], "to": ["2017-06-30"]}
+    )
     assert app.title[0].value != "Pipeline"

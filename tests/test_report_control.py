@@ -27,7 +27,7 @@ def test_every_page_has_the_same_report_control(page):
         "report" not in (d.proto.label or "").lower() for d in app.get("download_button")
     )
     scopes = radios["Pages"].options
-    if page == "pages/data.py":
+    if page == "app_pages/data.py":
         assert scopes == ["All pages"]
     else:
         assert scopes[-1] == "All pages" and scopes[0].startswith("This page")

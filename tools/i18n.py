@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from acpeu_data import contract, i18n  # noqa: E402
 
 TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
-# `ui.screen.open_page("Overview")` translates its title; `n = i18n.ngettext(lang)` is plural.
-KEYWORDS = {**DEFAULT_KEYWORDS, "open_page": (1,), "n": (1, 2)}
+# `N_("Overview")` marks a text translated where it is shown; `n = i18n.ngettext(lang)` is plural.
+KEYWORDS = {**DEFAULT_KEYWORDS, "n": (1, 2)}
 # Modules whose Problem messages are shown translated (Problem.template is the msgid).
 MESSAGE_MODULES = (
     "acpeu_data/validate.py",
@@ -57,12 +57,6 @@ def _code_texts() -> list[str]:
 def _region_texts() -> list[str]:
     with (ROOT / "data" / "countries.csv").open(encoding="utf-8") as handle:
         return sorted({row["region"] for row in csv.DictReader(handle)})
-
-
-def _page_texts() -> list[str]:
-    from ui import sidebar
-
-    return [label for _path, label, _icon in sidebar.PAGES]
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -113,7 +107,6 @@ def build_template() -> Catalog:
     for source, texts in (
         ("acpeu_data/contract.py", _code_texts()),
         ("data/countries.csv", _region_texts()),
-        ("ui/sidebar.py", _page_texts()),
         ("acpeu_data/validate.py", message_templates()),
     ):
         for text in texts:

@@ -3,7 +3,9 @@ latest published version (ui/publishing.py), else the configured folder, else th
 
 A database (ACPEU_DATA_URL, or [connections.programme] url in .streamlit/secrets.toml) wins
 over a folder; it is asked whether its data changed at most once per check_seconds (default
-60) per server, and re-read only when it did.
+60) per server, and re-read only when it did. Versions published to a database are kept in it
+(acpeu_data.database_versions): its tables are the latest version, earlier ones are read from
+the rows kept of them.
 
 Datasets are cached with st.cache_resource, keyed by the data files' version (names, sizes and
 modification times), so one copy is shared by every session and a changed file is re-read on the
@@ -28,6 +30,7 @@ import streamlit as st
 
 import acpeu_data as ad
 from acpeu_data import contract, database, export, tables
+from acpeu_data.database_versions import DatabaseVersionStore
 from acpeu_data.i18n import Translate
 from acpeu_data.load import BUNDLED_DIR, prepare
 from acpeu_data.validate import N_, make
@@ -153,7 +156,8 @@ def current() -> DataState:
         result = _load_database(url)
         if isinstance(result, ad.Dataset):
             _last_good()[url] = result
-            return DataState(dataset=result, is_database=True)
+            version = _published_in_database(url, result)
+            return DataState(dataset=result, is_database=True, version=version)
         fallback = _last_good().get(url) or _bundled()
         return DataState(
             dataset=fallback,
@@ -200,8 +204,40 @@ def _published() -> DataState | None:
     )
 
 
+def _published_in_database(url: str, ds: ad.Dataset) -> Version | None:
+    """The published version the database's tables hold (None: none, or changed otherwise)."""
+    try:
+        return _database_version(url, ds.version, ds)
+    except ad.DataError:  # not cached: asked again at the next rerun
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _database_version(url: str, version: tuple, _dataset: ad.Dataset) -> Version | None:
+    # Asked once per data version: every publication and rollback moves the version row.
+    del version
+    return DatabaseVersionStore(url).version_of(_dataset)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_from_database(url: str, number: int) -> ad.Dataset:
+    # A published version never changes: kept until pushed out. DataError is not cached.
+    store = DatabaseVersionStore(url)
+    version = store.get(number)
+    if version is None:
+        raise ad.DataError([])
+    ds = store.load(version)
+    prepare(ds)
+    return ds
+
+
 def load_version(version: Version) -> ad.Dataset | None:
     """A published version's dataset (shared cache), None when it no longer loads."""
+    if database.is_url(version.location):  # kept in the database (DatabaseVersionStore)
+        try:
+            return _load_from_database(version.location, version.number)
+        except ad.DataError:
+            return None
     result = _load(Path(version.location))
     return result if isinstance(result, ad.Dataset) else None
 

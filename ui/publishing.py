@@ -104,7 +104,8 @@ def publish_upload(identity, comment: str, _: Translate) -> Version | None:
         return None
     target = store.version_store()
     seed = None
-    if target.latest() is None:  # keep what everyone saw so far, so it can come back
+    # Keep what everyone saw so far, so it can come back (a database store records its own).
+    if ui_data.configured_url() is None and target.latest() is None:
         current = ui_data.load_configured()
         folder = ui_data.configured_folder() or ui_data.BUNDLED_DIR
         if current is not None:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from acpeu_data import report
 from acpeu_data.validate import N_
-from ui import sidebar
+from ui import navigation
 from ui.screen import PageContext
 from ui.widgets import download
 
@@ -38,7 +38,7 @@ class Made:
 
 def reported_pages() -> list[str]:
     """Return the dashboard's pages a report covers, in the sidebar's order (later pages too)."""
-    return [title for _path, title, _icon in sidebar.PAGES if title not in NOT_REPORTED]
+    return [entry.title for entry in navigation.PAGES if entry.title not in NOT_REPORTED]
 
 
 def control(page: PageContext) -> None:

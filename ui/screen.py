@@ -1,8 +1,10 @@
-"""What every screen does first (open_page): page config, sign-in, data, sidebar, banners, title,
-filter line; and the PageContext a page composes its widgets with."""
+"""The frame every page is shown in (open_page, drawn by dashboard.py): page config, sign-in,
+data, sidebar, banners, title, filter line; and the PageContext a page composes its widgets
+with (current_page)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,8 +115,12 @@ MAX_LINK_NOTICES = 3
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 
 
+# The page opened by this script run: each session's script runs in its own thread.
+_opened = threading.local()
+
+
 def open_page(title: str) -> PageContext:
-    """Draw the common frame of a page and return its filtered data."""
+    """Draw the common frame of the page `title` and return its filtered data."""
     lang = sidebar.session_language()
     _ = i18n.translator(lang)
     st.set_page_config(
@@ -142,7 +148,13 @@ def open_page(title: str) -> PageContext:
     from ui import report  # noqa: PLC0415 ui.report draws with this module's PageContext
 
     report.control(page)
+    _opened.page = page
     return page
+
+
+def current_page() -> PageContext:
+    """Return the page dashboard.py opened for this run: what a page script starts with."""
+    return _opened.page
 
 
 def _state_key(ds: ad.Dataset, filters: ad.Filters) -> tuple:

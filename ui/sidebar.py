@@ -1,10 +1,10 @@
 """The shared sidebar: language, page links, the filter widgets and the URL round trip.
 
-Streamlit forgets a widget's value when the user switches page (each page has its own widgets)
-and clears the URL's query string on navigation. So the filter lives in one session key
-(`FILTERS_KEY`, a Filters object): widgets are seeded from it when their key is missing, it is
-rebuilt from the widgets on every run, and written back to the URL so that a copied link or a
-reload reproduces the view. A new session (a shared link, a reload) seeds it from the URL.
+Streamlit forgets a widget's value when the user switches page (each page has its own widgets).
+So the filter lives in one session key (`FILTERS_KEY`, a Filters object): widgets are seeded
+from it when their key is missing, it is rebuilt from the widgets on every run, and written
+back to the URL and into every page link's query string, so that a followed or copied link, or
+a reload, reproduces the view. A new session (a shared link, a reload) seeds it from the URL.
 """
 
 from __future__ import annotations
@@ -19,20 +19,12 @@ import acpeu_data as ad
 from acpeu_data import filters as flt
 from acpeu_data import i18n
 from acpeu_data.i18n import Translate
-from ui import memo
+from ui import memo, navigation
 
 FILTERS_KEY = "filters"
 LANG_KEY = "lang"
 NOTICES_KEY = "url_notices"
 PAGE_KEY = "current_page"
-PAGES = [
-    ("dashboard.py", "Overview", ":material/dashboard:"),
-    ("pages/requests.py", "Requests", ":material/assignment:"),
-    ("pages/pipeline.py", "Pipeline", ":material/conveyor_belt:"),
-    ("pages/countries.py", "Countries", ":material/public:"),
-    ("pages/meetings.py", "Meetings", ":material/groups:"),
-    ("pages/data.py", "Data", ":material/table:"),
-]
 LANG_WIDGET = "w_lang"
 
 
@@ -179,11 +171,6 @@ def _language_picker(_: Translate) -> None:
     )
 
 
-def _page_links(_: Translate) -> None:
-    for path, label, icon in PAGES:
-        st.page_link(path, label=_(label), icon=icon)
-
-
 def render(ds: ad.Dataset, lang: str, page: str) -> ad.Filters:
     """Draw the sidebar and return the filter; keep the session and the URL in step with it."""
     _ = i18n.translator(lang)
@@ -194,7 +181,8 @@ def render(ds: ad.Dataset, lang: str, page: str) -> ad.Filters:
     if arrived and LANG_KEY in st.session_state:
         st.session_state[LANG_WIDGET] = st.session_state[LANG_KEY]
     with st.sidebar:
-        _page_links(_)
+        # Filled last, once the filter is known: each link carries its query string.
+        page_links = st.container()
         st.divider()
         st.header(_("Filters"), anchor=False)
         filters = _filter_widgets(ds, lang, _)
@@ -210,6 +198,8 @@ def render(ds: ad.Dataset, lang: str, page: str) -> ad.Filters:
         query["lang"] = [lang]
     if query != _url_params():
         st.query_params.from_dict(query)
+    with page_links:
+        navigation.links(_, query)
     return filters
 
 

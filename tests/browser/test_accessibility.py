@@ -3,57 +3,18 @@
 Each page is audited as a user first sees it and again with the first "Numbers" expander
 open (the text alternative of a chart, an st.dataframe grid). The app's own content must
 have no violation of impact serious or critical. A violation that comes from Streamlit's
-own components is accepted only when listed in STREAMLIT_OWN with the reason; the list is
+own components is accepted only when listed in helpers.STREAMLIT_OWN with the reason; the list is
 matched on the rule and the Streamlit component, never on the rule alone.
 """
 
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from acpeu_data import i18n
+from tests.browser.helpers import blocking_violations
 
 PAGES = ["/", "/requests", "/pipeline", "/countries", "/meetings", "/data"]
-BLOCKING = {"serious", "critical"}
-# (axe rule id, data-testid of the Streamlit component the node sits in) -> why it is accepted.
-# Empty today: Streamlit 1.67 with the app's theme has no serious or critical violation.
-# Lower-impact findings of Streamlit itself are described in docs/accessibility.md.
-STREAMLIT_OWN: dict[tuple[str, str], str] = {}
-AXE = Axe()
-
-
-def _audit(page) -> list[dict]:
-    """Return axe's violations on the page (all WCAG 2.x A/AA and best-practice rules)."""
-    return AXE.run(page, options={"resultTypes": ["violations"]}).response["violations"]
-
-
-def _streamlit_component(page, selector) -> str | None:
-    """The data-testid of the Streamlit component that holds an axe node, if any."""
-    return page.evaluate(
-        """(selector) => {
-            const el = document.querySelector(Array.isArray(selector) ? selector[0] : selector);
-            const owner = el && el.closest("[data-testid]");
-            return owner ? owner.dataset.testid : null;
-        }""",
-        selector,
-    )
-
-
-def _blocking(page, violations: list[dict]) -> list[str]:
-    found = []
-    for violation in violations:
-        if violation["impact"] not in BLOCKING:
-            continue
-        for node in violation["nodes"]:
-            owner = _streamlit_component(page, node["target"][0])
-            if (violation["id"], owner) in STREAMLIT_OWN:
-                continue
-            found.append(
-                f"{violation['id']} ({violation['impact']}) at {node['target']}: "
-                f"{node['html'][:120]} -- {violation['help']}"
-            )
-    return found
 
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
@@ -65,16 +26,14 @@ def test_no_serious_accessibility_violation(browsing, lang: str) -> None:
     for path in PAGES:
         app.goto(f"{path}?lang={lang}")
         assert app.page.get_by_role("heading", level=1).first.inner_text().strip() != ""
-        problems += [f"{path}: {p}" for p in _blocking(app.page, _audit(app.page))]
+        problems += [f"{path}: {p}" for p in blocking_violations(app.page)]
         numbers = app.page.get_by_test_id("stExpander").filter(
             has_text=_("Numbers: {title}").split("{")[0]
         )
         if numbers.count():
             numbers.first.locator("summary").click()
             app.wait_until_idle()
-            problems += [
-                f"{path}, numbers open: {p}" for p in _blocking(app.page, _audit(app.page))
-            ]
+            problems += [f"{path}, numbers open: {p}" for p in blocking_violations(app.page)]
     assert problems == [], "\n".join(problems)
     browsing.assert_clean()
 

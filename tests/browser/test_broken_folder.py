@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 import acpeu_data as ad
-from tests.browser.conftest import AppServer, _stop, browsing_context, start_app
+from tests.browser.helpers import AppServer, browsing_context, start_app, stop_process
 
 DROP_READ_ALL = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--")
 
@@ -44,7 +44,7 @@ def app_server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     try:
         yield server
     finally:
-        _stop(server.process)
+        stop_process(server.process)
 
 
 def _replace(path: Path, make: Callable[[Path], object]) -> Callable[[], None]:

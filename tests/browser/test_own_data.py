@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 import acpeu_data as ad
 from acpeu_data import contract
-from tests.browser.conftest import BUNDLED_DATA, _stop, browsing_context, start_app
+from tests.browser.helpers import BUNDLED_DATA, browsing_context, start_app, stop_process
 
 TRICKY_TITLE = "=1+1 <script>alert(1)</script> <b>bold</b>"
 PAGES = ["Overview", "Requests", "Pipeline", "Countries", "Meetings", "Data"]
@@ -71,7 +71,7 @@ def bundled_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield server.base_url
     finally:
-        _stop(server.process)
+        stop_process(server.process)
 
 
 @pytest.fixture

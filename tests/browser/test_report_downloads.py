@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 import acpeu_data as ad
 from acpeu_data import report, views
-from tests.browser.test_accessibility import _audit, _blocking
+from tests.browser.helpers import blocking_violations
 
 REGION = "Caribbean"
 AS_OF = "2017-03-21"
@@ -64,7 +64,7 @@ def test_pdf_and_html_reports_download_from_the_control(browsing, expected):
     assert f"Page {len(pdf.pages)} / {len(pdf.pages)}" in text
     assert pdf_name == f"acpeu-report_overview_caribbean_{AS_OF}.pdf"
     # The control, open with its download button, passes the same audit as the pages.
-    assert _blocking(app.page, _audit(app.page)) == []
+    assert blocking_violations(app.page) == []
 
     html_path, html_name = make_and_download(app, "All pages", "HTML: ")
 

@@ -29,15 +29,15 @@ from playwright.sync_api import expect
 import acpeu_data as ad
 from acpeu_data import filters as flt
 from acpeu_data import headline_figures, i18n
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     BUNDLED_DATA,
     PAGE_TIMEOUT_MS,
     Browsing,
     StreamlitPage,
-    _stop,
     browsing_context,
     free_port,
     start_app,
+    stop_process,
 )
 
 VIEWER = {"sub": "vera", "email": "vera@viewers.example.org", "email_verified": True}
@@ -98,7 +98,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield issuer
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 @dataclass
@@ -144,7 +144,7 @@ data_managers = ["Maria@Example.org"]
     try:
         yield SharedApp(server.base_url, data_dir, versions_dir, server.log)
     finally:
-        _stop(server.process)
+        stop_process(server.process)
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import time
 
 import psycopg
 import sqlalchemy as sa
-from conftest import BUNDLED_DATA, _stop, browsing_context, start_app
 
 import acpeu_data as ad
 from acpeu_data import __main__ as cli
 from acpeu_data import database, headline_figures, i18n
 from acpeu_data import filters as flt
+from tests.browser.helpers import BUNDLED_DATA, browsing_context, start_app, stop_process
 
 CHECK_SECONDS = 3
 LABELS = ["Requests", "Governments", "Countries reached", "Programme meetings", "Participants"]
@@ -99,4 +99,4 @@ def test_two_servers_on_one_database_agree_and_follow_a_committed_change(
                 browsing.assert_clean()
     finally:
         for server in servers:
-            _stop(server.process)
+            stop_process(server.process)

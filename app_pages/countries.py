@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import filters, geo, headline_figures, request_figures, tables
 from ui import sidebar
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import downloads, request_columns, show, source_column, table
 
 MAP_KEY = "country_map"
@@ -19,7 +19,7 @@ def _select_clicked_countries() -> None:
         sidebar.set_countries(clicked)
 
 
-page = open_page("Countries")
+page = current_page()
 _ = page._
 
 st.caption(

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from acpeu_data import meeting_figures, tables
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import downloads, show, source_column, table
 
-page = open_page("Meetings")
+page = current_page()
 _ = page._
 meetings, participation = page.meetings, page.participation
 

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from acpeu_data import tables
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import downloads, request_columns, show, table
 
-page = open_page("Requests")
+page = current_page()
 _ = page._
 requests = page.requests
 

@@ -9,21 +9,22 @@ from pathlib import Path
 
 import streamlit as st
 
+import acpeu_data as ad
 from acpeu_data import contract, export, i18n, tables, templates
 from ui import auth, memo, publishing, store
 from ui import data as ui_data
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import download, table
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
 
-page = open_page("Data")
+page = current_page()
 _ = page._
 n = i18n.ngettext(page.lang)
 ds, state = page.dataset, page.state
 identity = page.identity
-# Published versions are files; a database source (ACPEU_DATA_URL) wins over them.
-can_publish = identity.is_data_manager and ui_data.configured_url() is None
+# Versions are kept in the versions folder, or in the database when the source is one.
+can_publish = identity.is_data_manager
 
 
 def show_problems(problems, key: str, warnings: bool = False) -> None:
@@ -118,6 +119,9 @@ elif state.version is not None:
     )
     if version.comment:
         st.caption(ui_data.escape_markdown(version.comment))
+    if state.is_database:  # the URL without its password (database.display_url)
+        st.write(_("The programme's database:"))
+        st.text(ds.origin)
 elif ds.is_bundled:
     st.write(_("The bundled data of the ACP-EU Migration Action, June 2014 to August 2019."))
 elif state.is_database or ds.version[:1] == ("database",):
@@ -193,7 +197,10 @@ if ds.warnings:
     st.header(_("Warnings (the data is used, but have a look)"), anchor=False)
     show_problems(ds.warnings, "warnings", warnings=True)
 
-history = store.version_store().history()
+try:
+    history = store.version_store().history()
+except ad.DataError:  # the database cannot be read: its problems are listed above
+    history = []
 if history or can_publish:
     st.header(_("Published versions"), anchor=False)
 if history:
@@ -204,6 +211,14 @@ if history:
         )
     )
     st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
+elif can_publish and ui_data.configured_url() is not None:
+    st.write(
+        _(
+            "Nothing has been published yet: everyone sees the tables of the database. Upload "
+            "files below, check them, and publish them for everyone: they replace the tables, "
+            "and the data in them now is kept as version 1."
+        )
+    )
 elif can_publish:
     st.write(
         _(

@@ -8,10 +8,10 @@ import datetime as dt
 import streamlit as st
 
 from acpeu_data import history, tables, views
-from ui.screen import open_page
+from ui.screen import current_page
 from ui.widgets import downloads, show, table
 
-page = open_page("Pipeline")
+page = current_page()
 _ = page._
 f = page.filters
 requests = page.requests
