@@ -7,6 +7,8 @@ Streamlit and of any one language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -14,8 +16,27 @@ import pandas as pd
 from acpeu_data import contract, geo, i18n, request_figures
 from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import Translate
+from acpeu_data.validate import N_
 
 CountryName = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a reader's table is shown: its label and help (English msgids,
+    translated when drawn), its kind (text, number, percent, date, link: a link shows its
+    site, SOURCE_DISPLAY) and its width (small, medium, large; None: as wide as it needs).
+
+    Each table built here declares its columns next to its builder (REQUEST_COLUMNS, ...);
+    ui/widgets.table turns them into Streamlit's column config."""
+
+    label: str
+    kind: Literal["text", "number", "percent", "date", "link"] = "text"
+    width: Literal["small", "medium", "large"] | None = None
+    help: str | None = None
+
+
+Columns = Mapping[str, Column]
 
 
 def _labels(codes: Mapping[str, str], _: Translate) -> Callable[[str], str]:
@@ -93,6 +114,14 @@ def source_cells(frame: pd.DataFrame, _: Translate) -> np.ndarray:
     return source.where(source != contract.ILLUSTRATIVE, link).to_numpy(dtype=object)
 
 
+SOURCE = Column(
+    N_("Source"),
+    "link",
+    help=N_("Where the record comes from: a public web page, or Illustrative (made up)."),
+)
+NOTE = Column(N_("Note"), width="large")
+
+
 def illustrative_anchor(_: Translate) -> str:
     """Return the Data page's anchor of its list of illustrative records: the word itself."""
     return _("Illustrative")
@@ -105,16 +134,8 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _fields_shown(frame: pd.DataFrame, _: Translate) -> list[str]:
-    """Return each record's `illustrative_fields` as the labels of its columns."""
-    labels = {
-        "received_on": "Received",
-        "typology": "Typology",
-        "status": "Status",
-        "completed_on": "Completed",
-        "title": "Title",
-        "countries": "Countries",
-        "topics": "Topics",
-    }
+    """Return each record's `illustrative_fields` as the labels of its columns (REQUEST_COLUMNS)."""
+    labels = {name: column.label for name, column in REQUEST_COLUMNS.items()}
     cells = _text(frame, "illustrative_fields")
     done: dict[str, str] = {}
     out = []
@@ -124,6 +145,33 @@ def _fields_shown(frame: pd.DataFrame, _: Translate) -> list[str]:
             done[text] = ", ".join(_(labels[p]) if p in labels else p for p in parts)
         out.append(done[text])
     return out
+
+
+REQUEST_COLUMNS: Columns = {
+    "request_id": Column(N_("Request")),
+    "received_on": Column(N_("Received"), "date"),
+    "requester": Column(N_("Requester")),
+    "requester_type": Column(N_("Requester type")),
+    "region": Column(N_("Region")),
+    "countries": Column(N_("Countries")),
+    "topics": Column(N_("Topics")),
+    "typology": Column(N_("Typology")),
+    "status": Column(N_("Status")),
+    "completed_on": Column(N_("Completed"), "date"),
+    "title": Column(N_("Title"), width="large"),
+    "source": SOURCE,
+    "illustrative_fields": Column(
+        N_("Illustrative fields"),
+        help=N_("Columns of a sourced request that are still illustrative or estimated."),
+    ),
+    "note": NOTE,
+}
+# The country profile shows the table in half the page: the title and note take less room.
+PROFILE_REQUEST_COLUMNS: Columns = {
+    **REQUEST_COLUMNS,
+    "title": replace(REQUEST_COLUMNS["title"], width="medium"),
+    "note": replace(NOTE, width=None),
+}
 
 
 def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.DataFrame:
@@ -283,6 +331,34 @@ def participants_text(total, more_than: bool, illustrative: int, lang: str, _: T
     return number
 
 
+MEETING_COLUMNS: Columns = {
+    "start_date": Column(N_("Start"), "date"),
+    "end_date": Column(N_("End"), "date"),
+    "title": Column(N_("Meeting"), width="medium"),
+    "kind": Column(N_("Kind")),
+    "city": Column(N_("City")),
+    "country": Column(N_("Country")),
+    "participants": Column(
+        N_("Participants"),
+        help=N_(
+            "The published total where there is one, else the sum of the delegations "
+            "(marked illustrative when they are); unknown when neither exists."
+        ),
+    ),
+    "reported_source": replace(SOURCE, label=N_("Source of the total")),
+    "delegations": Column(N_("Sum of delegations"), "number"),
+    "delegations_source": Column(N_("Delegations' source")),
+    "women_share": Column(
+        N_("Women"),
+        "percent",
+        help=N_("Among the participants whose gender was reported (next column)."),
+    ),
+    "women_covered": Column(N_("Gender reported for"), "number"),
+    "source": SOURCE,
+    "note": NOTE,
+}
+
+
 def meetings_for_display(
     meetings: pd.DataFrame,
     per_meeting: pd.DataFrame,
@@ -333,6 +409,20 @@ def meetings_for_display(
             "note": _text(meetings, "note"),
         }
     )
+
+
+PROFILE_MEETING_COLUMNS: Columns = {
+    "title": MEETING_COLUMNS["title"],
+    "participants": Column(N_("Delegates"), "number"),
+    "source": SOURCE,
+    "city": MEETING_COLUMNS["city"],
+}
+
+
+def profile_meetings_for_display(meetings: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return the meetings a country's delegations attended (request_figures.country_profile):
+    title, its delegates, where they are recorded from, city."""
+    return meetings.assign(source=source_cells(meetings, _))[list(PROFILE_MEETING_COLUMNS)]
 
 
 def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFrame:
@@ -387,6 +477,16 @@ def moves_for_display(moves: pd.DataFrame, _: Translate) -> pd.DataFrame:
     )
 
 
+AGE_COLUMNS: Columns = {
+    "request_id": REQUEST_COLUMNS["request_id"],
+    "requester": REQUEST_COLUMNS["requester"],
+    "topics": REQUEST_COLUMNS["topics"],
+    "status": Column(N_("Stage")),
+    "received_on": REQUEST_COLUMNS["received_on"],
+    "days": Column(N_("Days since receipt"), "number"),
+}
+
+
 def ages_for_display(aged: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return the open requests, oldest first: id, requester, topics, stage, received, days."""
     return pd.DataFrame(
@@ -399,6 +499,16 @@ def ages_for_display(aged: pd.DataFrame, _: Translate) -> pd.DataFrame:
             "days": aged["days"].to_numpy(),
         }
     )
+
+
+CHANGE_COLUMNS: Columns = {
+    "changed_on": Column(N_("Day"), "date"),
+    "request_id": REQUEST_COLUMNS["request_id"],
+    "requester": REQUEST_COLUMNS["requester"],
+    "kind": Column(N_("What happened")),
+    "previous_status": Column(N_("From")),
+    "status": Column(N_("To")),
+}
 
 
 def changes_for_display(changes: pd.DataFrame, kinds: Mapping[str, str], _: Translate):

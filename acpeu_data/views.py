@@ -31,6 +31,7 @@ from acpeu_data import (
 from acpeu_data import filters as flt
 from acpeu_data.dataset import Dataset
 from acpeu_data.filters import Filters
+from acpeu_data.validate import N_
 
 
 @dataclass(frozen=True)
@@ -245,19 +246,21 @@ def labelled_bar(
     frame: pd.DataFrame,
     *,
     key: str,
-    label: str,
-    value: str,
     title: str,
     colours: list[str] | str,
     label_title: str,
-    value_title: str,
+    label: str = "label",
+    value: str = "requests",
+    value_title: str = N_("Requests"),
 ) -> Chart:
-    """Return counts per category as bars (labels translated) with the table of their numbers."""
-    shown = frame.assign(shown=frame[label].map(view._))
+    """Return counts per category as bars (labels translated) with the table of their numbers;
+    by default requests (`frame`'s `label` and `requests` columns). `value_title` is a msgid."""
+    _ = view._
+    shown = frame.assign(shown=frame[label].map(_))
     fig = charts.bar(
-        shown, label="shown", value=value, title=title, colours=colours, value_title=value_title
+        shown, label="shown", value=value, title=title, colours=colours, value_title=_(value_title)
     )
-    numbers = tables.numbers(shown, {"shown": label_title, value: value_title})
+    numbers = tables.numbers(shown, {"shown": label_title, value: _(value_title)})
     return Chart(key, charts.plain_title(title), fig, numbers)
 
 
@@ -271,11 +274,9 @@ def _by_region(view: View) -> Chart:
         by_region,
         key="by_region",
         label="region",
-        value="requests",
         title=view.titled(_("Requests by region of the requester"), made_up),
         colours=[colours[r] for r in by_region["region"]],
         label_title=_("Region"),
-        value_title=_("Requests"),
     )
 
 
@@ -364,34 +365,25 @@ def requests(view: View) -> Section:
             view,
             by_topic,
             key="by_topic",
-            label="label",
-            value="requests",
             title=view.titled(_("Requests by topic (a request can have several)"), made_up),
             colours=[contract.TOPIC_COLOURS[t] for t in by_topic["topic"]],
             label_title=_("Topic"),
-            value_title=_("Requests"),
         ),
         labelled_bar(
             view,
             request_figures.requests_by_status(rows),
             key="by_status",
-            label="label",
-            value="requests",
             title=view.titled(_("Requests by status"), field("status")),
             colours="#56B4E9",
             label_title=_("Status"),
-            value_title=_("Requests"),
         ),
         labelled_bar(
             view,
             request_figures.requests_by_typology(rows),
             key="by_typology",
-            label="label",
-            value="requests",
             title=view.titled(_("Requests by type of assistance"), field("typology")),
             colours="#009E73",
             label_title=_("Type of assistance"),
-            value_title=_("Requests"),
         ),
         _by_region(view),
     ]
@@ -579,12 +571,11 @@ def meetings(view: View) -> Section:
             view,
             meeting_figures.participation_by_stakeholder_type(view.participation),
             key="by_type",
-            label="label",
             value="participants",
             title=view.titled(_("Participants by stakeholder type"), made_up),
             colours="#CC79A7",
             label_title=_("Stakeholder type"),
-            value_title=_("Participants"),
+            value_title=N_("Participants"),
         ),
     ]
     notes = []
@@ -659,23 +650,17 @@ def pipeline(view: View) -> Section:
             view,
             by_stage,
             key="by_stage",
-            label="label",
-            value="requests",
             title=_("Requests by stage"),
             colours=[contract.STATUS_COLOURS[s] for s in by_stage["status"]],
             label_title=_("Stage"),
-            value_title=_("Requests"),
         ),
         labelled_bar(
             view,
             bands,
             key="age_bands",
-            label="label",
-            value="requests",
             title=_("Open requests by days since receipt"),
             colours="#E69F00",
             label_title=_("Days since receipt"),
-            value_title=_("Requests"),
         ),
     ]
     months = history.stages_by_month(ds, requests, day)

@@ -5,7 +5,7 @@ import streamlit as st
 from acpeu_data import filters, geo, headline_figures, request_figures, tables
 from ui import sidebar
 from ui.screen import current_page
-from ui.widgets import downloads, request_columns, show, source_column, table
+from ui.widgets import downloads, show, table
 
 MAP_KEY = "country_map"
 
@@ -62,7 +62,7 @@ if len(page.filters.countries) == 1:
             page.memoized_rows(
                 "profile_table", tables.requests_for_display, profile.requests, _, page.lang
             ),
-            column_config=request_columns(page, wide=False),
+            tables.PROFILE_REQUEST_COLUMNS,
         )
         st.subheader(page.labelled(_("Topics"), mine_made_up), anchor=False)
         table(
@@ -93,19 +93,8 @@ if len(page.filters.countries) == 1:
                 )
             table(
                 page,
-                tables.numbers(
-                    profile.meetings.assign(source=tables.source_cells(profile.meetings, _)),
-                    {
-                        "title": _("Meeting"),
-                        "participants": _("Delegates"),
-                        "source": "source",
-                        "city": _("City"),
-                    },
-                ),
-                column_config={
-                    _("Meeting"): st.column_config.TextColumn(width="medium"),
-                    "source": source_column(page),
-                },
+                tables.profile_meetings_for_display(profile.meetings, _),
+                tables.PROFILE_MEETING_COLUMNS,
             )
 elif not page.filters.countries:
     st.caption(_("Choose one country (on the map or in the sidebar) to see its profile."))

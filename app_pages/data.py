@@ -138,18 +138,13 @@ elif state.is_database or ds.version[:1] == ("database",):
     )
 else:
     st.text(ui_data.source_label(ds, _))
-st.dataframe(
+table(
+    page,
     memo.for_data(ds, ("files", page.lang), lambda: tables.files_for_display(ds, _, page.lang)),
-    hide_index=True,
-    width="stretch",
 )
 
 st.header(_("Where the records come from"), anchor=False)
-st.dataframe(
-    memo.for_data(ds, ("sources", page.lang), lambda: tables.sources_for_display(ds, _)),
-    hide_index=True,
-    width="stretch",
-)
+table(page, memo.for_data(ds, ("sources", page.lang), lambda: tables.sources_for_display(ds, _)))
 
 if any(ds.illustrative.values()):
     st.header(_("Which records are illustrative"), anchor=tables.illustrative_anchor(_))
@@ -210,7 +205,7 @@ if history:
             "changed since the version before. Everyone sees the newest."
         )
     )
-    st.dataframe(publishing.history_frame(history, _, page.lang), hide_index=True, width="stretch")
+    table(page, publishing.history_frame(history, _, page.lang))
 elif can_publish and ui_data.configured_url() is not None:
     st.write(
         _(
@@ -363,7 +358,7 @@ if identity.is_data_manager:
             "Sign-ins, refusals, publications and rollbacks, newest first (the last {count})."
         ).format(count=page.number(publishing.AUDIT_ROWS_SHOWN))
     )
-    st.dataframe(publishing.audit_frame(events, _), hide_index=True, width="stretch")
+    table(page, publishing.audit_frame(events, _))
     download(
         _("Download the audit log (JSON lines)"), log.raw, "acpeu-audit.jsonl", key="audit_download"
     )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import meeting_figures, tables
 from ui.screen import current_page
-from ui.widgets import downloads, show, source_column, table
+from ui.widgets import downloads, headline, show, table
 
 page = current_page()
 _ = page._
@@ -33,32 +33,7 @@ table(
         _,
         page.lang,
     ),
-    column_config={
-        "start_date": st.column_config.DateColumn(_("Start"), format="YYYY-MM-DD"),
-        "end_date": st.column_config.DateColumn(_("End"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(_("Meeting"), width="medium"),
-        "kind": st.column_config.TextColumn(_("Kind")),
-        "city": st.column_config.TextColumn(_("City")),
-        "country": st.column_config.TextColumn(_("Country")),
-        "participants": st.column_config.TextColumn(
-            _("Participants"),
-            help=_(
-                "The published total where there is one, else the sum of the delegations "
-                "(marked illustrative when they are); unknown when neither exists."
-            ),
-        ),
-        "reported_source": source_column(page, _("Source of the total")),
-        "delegations": st.column_config.NumberColumn(_("Sum of delegations")),
-        "delegations_source": st.column_config.TextColumn(_("Delegations' source")),
-        "women_share": st.column_config.NumberColumn(
-            _("Women"),
-            format="percent",
-            help=_("Among the participants whose gender was reported (next column)."),
-        ),
-        "women_covered": st.column_config.NumberColumn(_("Gender reported for")),
-        "source": source_column(page),
-        "note": st.column_config.TextColumn(_("Note"), width="large"),
-    },
+    tables.MEETING_COLUMNS,
 )
 programme = int(totals["programme"].sum())
 st.caption(
@@ -79,14 +54,6 @@ left, right = st.columns(2)
 with left:
     show(page, section.chart("by_type"))
 with right:
-    women = section.headline("women")
-    st.metric(
-        women.label,
-        women.value,
-        delta=women.note or None,
-        delta_color="off",
-        delta_arrow="off",
-        help=women.help,
-    )
+    headline(section.headline("women"))
 st.caption(_("Participation is counted per delegation: no names or other personal data are kept."))
 downloads(page, "participation", participation, key="participation")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from acpeu_data import history, tables, views
 from ui.screen import current_page
-from ui.widgets import downloads, show, table
+from ui.widgets import downloads, headlines, show, table
 
 page = current_page()
 _ = page._
@@ -41,14 +41,7 @@ if len(aged):
     table(
         page,
         page.memoized_rows("aged_table", tables.ages_for_display, aged, _),
-        column_config={
-            "request_id": st.column_config.TextColumn(_("Request")),
-            "requester": st.column_config.TextColumn(_("Requester")),
-            "topics": st.column_config.TextColumn(_("Topics")),
-            "status": st.column_config.TextColumn(_("Stage")),
-            "received_on": st.column_config.DateColumn(_("Received"), format="YYYY-MM-DD"),
-            "days": st.column_config.NumberColumn(_("Days since receipt")),
-        },
+        tables.AGE_COLUMNS,
     )
     downloads(
         page,
@@ -90,22 +83,14 @@ if f.date_from and f.date_to:
             start=page.date(f.date_from), end=page.date(f.date_to)
         )
     )
-    for column, headline in zip(st.columns(len(section.headlines)), section.headlines, strict=True):
-        column.metric(headline.label, headline.value)
+    headlines(section.headlines)
     if len(changes):
         table(
             page,
             page.memoized_rows(
                 "changes_table", tables.changes_for_display, changes, history.KINDS, _
             ),
-            column_config={
-                "changed_on": st.column_config.DateColumn(_("Day"), format="YYYY-MM-DD"),
-                "request_id": st.column_config.TextColumn(_("Request")),
-                "requester": st.column_config.TextColumn(_("Requester")),
-                "kind": st.column_config.TextColumn(_("What happened")),
-                "previous_status": st.column_config.TextColumn(_("From")),
-                "status": st.column_config.TextColumn(_("To")),
-            },
+            tables.CHANGE_COLUMNS,
         )
         downloads(page, "request_events", changes, key="changes")
     else:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acpeu_data import tables
 from ui.screen import current_page
-from ui.widgets import downloads, request_columns, show, table
+from ui.widgets import downloads, headlines, show, table
 
 page = current_page()
 _ = page._
@@ -13,7 +13,7 @@ requests = page.requests
 table(
     page,
     page.memoized_rows("table", tables.requests_for_display, requests, _, page.lang),
-    column_config=request_columns(page),
+    tables.REQUEST_COLUMNS,
 )
 downloads(page, "requests", requests, key="requests")
 
@@ -39,10 +39,7 @@ if page.filters.date_to and not page.dataset.has_events:
 st.header(_("Time from request to completion"), anchor=False)
 completion = section.find_chart("completion")
 if completion is not None:
-    cols = st.columns(3)
-    for column, key in zip(cols, ["completed", "median_days", "mean_days"], strict=True):
-        headline = section.headline(key)
-        column.metric(headline.label, headline.value)
+    headlines([section.headline(key) for key in ("completed", "median_days", "mean_days")])
     show(page, completion)
 else:
     st.info(_("No completed request matches the filter."))

@@ -215,7 +215,7 @@ def test_with_no_readable_data_at_all_the_page_lists_the_problems(tmp_path, monk
     assert str(tmp_path) not in texts(app.error)
 
 
-@pytest.mark.parametrize("page", [None, "pages/data.py"])
+@pytest.mark.parametrize("page", [None, "app_pages/data.py"])
 def test_a_broken_bundled_folder_alone_shows_a_banner_not_a_crash(tmp_path, monkeypatch, page):
     """No folder or database configured, and the bundled data broken: the problems are listed."""
     broken = tmp_path / "data"

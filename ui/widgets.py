@@ -11,11 +11,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from acpeu_data import charts, export, tables, views
+from acpeu_data.i18n import Translate
 from ui import data as ui_data
 from ui.screen import PageContext, filter_line
 
-# Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
-GEO_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
+# Geo figures fetch world shapes from this path of the app (static/), never from a CDN: the
+# 50m shapes with fewer points (tools/simplify_shapes.py), which halve a map's redrawing.
+GEO_CONFIG = {"topojsonURL": "app/static/light/", "displaylogo": False}
 CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
@@ -31,44 +33,37 @@ MIME_TYPES = {
 }
 
 
-def request_columns(page: PageContext, *, wide: bool = True) -> dict:
-    """Column config of a table of requests (tables.requests_for_display): one declaration for
-    the Requests page and the country profile; `wide` gives the title and note more room."""
-    _ = page._
-    text, date = st.column_config.TextColumn, st.column_config.DateColumn
-    return {
-        "request_id": text(_("Request")),
-        "received_on": date(_("Received"), format="YYYY-MM-DD"),
-        "requester": text(_("Requester")),
-        "requester_type": text(_("Requester type")),
-        "region": text(_("Region")),
-        "countries": text(_("Countries")),
-        "topics": text(_("Topics")),
-        "typology": text(_("Typology")),
-        "status": text(_("Status")),
-        "completed_on": date(_("Completed"), format="YYYY-MM-DD"),
-        "title": text(_("Title"), width="large" if wide else "medium"),
-        "source": source_column(page),
-        "illustrative_fields": text(
-            _("Illustrative fields"),
-            help=_("Columns of a sourced request that are still illustrative or estimated."),
-        ),
-        "note": text(_("Note"), width="large" if wide else None),
-    }
+def column_config(columns: tables.Columns, _: Translate) -> dict:
+    """Return Streamlit's column config for a table's declared columns (tables.Column)."""
+    made = {}
+    for name, column in columns.items():
+        label, width = _(column.label), column.width
+        help = _(column.help) if column.help else None
+        if column.kind == "date":
+            made[name] = st.column_config.DateColumn(
+                label, format="YYYY-MM-DD", width=width, help=help
+            )
+        elif column.kind in ("number", "percent"):
+            made[name] = st.column_config.NumberColumn(
+                label,
+                format="percent" if column.kind == "percent" else None,
+                width=width,
+                help=help,
+            )
+        elif column.kind == "link":
+            made[name] = st.column_config.LinkColumn(
+                label, display_text=tables.SOURCE_DISPLAY, width=width, help=help
+            )
+        else:
+            made[name] = st.column_config.TextColumn(label, width=width, help=help)
+    return made
 
 
-def source_column(page: PageContext, label: str | None = None):
-    """Return the column config of a Source column: a link for a URL, the text otherwise."""
-    return st.column_config.LinkColumn(
-        label or page._("Source"),
-        display_text=tables.SOURCE_DISPLAY,
-        help=page._("Where the record comes from: a public web page, or Illustrative (made up)."),
-    )
-
-
-def table(page: PageContext, frame: pd.DataFrame, column_config: dict | None = None) -> None:
-    """Show a table; a large one loads as the reader scrolls, and says so."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, lazy=True)
+def table(page: PageContext, frame: pd.DataFrame, columns: tables.Columns | None = None) -> None:
+    """Show a table, its columns as declared (tables.Column: labels, kinds, widths); a large
+    one loads as the reader scrolls, and says so."""
+    config = column_config(columns, page._) if columns else None
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, lazy=True)
     if len(frame) > LAZY_ROWS:
         st.caption(
             page._(
@@ -163,6 +158,29 @@ def download(label: str, data: bytes | Callable[[], bytes], file_name: str, *, k
         on_click="ignore",
         icon=":material/download:",
         key=key,
+    )
+
+
+def headlines(items: list[views.Headline], *, per_row: int | None = None) -> None:
+    """Show headline figures side by side, `per_row` to a row (all in one row by default)."""
+    per_row = per_row or len(items)
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        # The last row keeps the others' column widths: fewer figures, empty columns after.
+        for column, item in zip(st.columns(per_row), row, strict=False):
+            headline(item, column)
+
+
+def headline(item: views.Headline, where=st) -> None:
+    """Show one headline figure; under it, in grey and without an arrow, what of it is
+    illustrative or unknown (its note), and what it means on hover (its help)."""
+    where.metric(
+        item.label,
+        item.value,
+        delta=item.note or None,
+        delta_color="off",
+        delta_arrow="off",
+        help=item.help or None,
     )
 
 
