@@ -1,7 +1,8 @@
 """The app as a manager meets it: `streamlit run` and headless Chromium, for one data folder.
 
-Measures the time from choosing a region in the sidebar to the Countries map drawn again, and
-the server's memory (psutil RSS of the `streamlit run` process) with 1 and with N open sessions.
+Measures the Countries map's first drawing and the server's memory (psutil RSS of the
+`streamlit run` process) with 1 and with N open sessions; the server and browser helpers here
+serve bench/paint.py (click to paint) too.
 """
 
 from __future__ import annotations
@@ -27,10 +28,7 @@ MB = 2**20
 # Generous: on a busy 2-core machine ten new tabs each load the 4.7 MB Plotly bundle.
 TIMEOUT_MS = 600_000
 
-# What the map shows right now: each country shape's code and value, as plotly.js bound them.
-_MAP_SIGNATURE = """() => [...document.querySelectorAll('path.choroplethlocation')]
-    .map((p) => p.__data__ ? `${p.__data__.loc}:${p.__data__.z}` : '').join('|')"""
-_IDLE = """() => {
+IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app && app.dataset.testScriptState === "notRunning"
         && app.dataset.testConnectionState === "CONNECTED"
@@ -52,11 +50,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(folder: Path, log: Path, timeout: float = 120) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run dashboard.py` on a free port with the folder; return it and its URL."""
+def start_server(
+    folder: Path, log: Path, timeout: float = 600, script: str = "dashboard.py"
+) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run <script>` on a free port with the folder; return it and its URL."""
     port = _free_port()
     env = {**os.environ, "ACPEU_DATA_DIR": str(folder)}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+    command = [sys.executable, "-m", "streamlit", "run", script]
     command += ["--server.port", str(port), "--server.headless", "true"]
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -90,10 +90,10 @@ def _rss_mb(server: subprocess.Popen) -> float:
 def _open_map(page, url: str, timeout_ms: float) -> None:
     page.goto(url + MAP_PAGE, timeout=timeout_ms)
     page.locator(MAP_SHAPES).first.wait_for(state="attached", timeout=timeout_ms)
-    page.wait_for_function(_IDLE, timeout=timeout_ms)
+    page.wait_for_function(IDLE, timeout=timeout_ms)
 
 
-def _choose_region(page, region: str, timeout_ms: float) -> None:
+def choose_region(page, region: str, timeout_ms: float) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     widget = sidebar.get_by_test_id("stMultiSelect").filter(
         has=page.get_by_test_id("stWidgetLabel").get_by_text("Region", exact=True)
@@ -103,23 +103,8 @@ def _choose_region(page, region: str, timeout_ms: float) -> None:
     page.get_by_role("option", name=region, exact=True).click(timeout=timeout_ms)
 
 
-def _region_change(page, region: str, timeout_ms: float) -> float:
-    """Return seconds from choosing `region` to the map drawn with different fills."""
-    before = page.evaluate(_MAP_SIGNATURE)
-    started = time.perf_counter()
-    _choose_region(page, region, timeout_ms)
-    page.wait_for_function(
-        f"(before) => ({_MAP_SIGNATURE})() !== before && ({_IDLE})()",
-        arg=before,
-        timeout=timeout_ms,
-    )
-    took = time.perf_counter() - started
-    page.keyboard.press("Escape")
-    return took
-
-
-def measure_browser(folder: Path, regions: list[str], sessions: int, log: Path) -> dict:
-    """Return map redraw seconds after region changes and server memory with 1 and N sessions.
+def measure_browser(folder: Path, sessions: int, log: Path) -> dict:
+    """Return the first map's seconds and server memory with 1 and N sessions.
 
     Figures measured before a step failed are kept; the failure is recorded under "error".
     """
@@ -133,7 +118,7 @@ def measure_browser(folder: Path, regions: list[str], sessions: int, log: Path) 
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
             try:
-                _measure_sessions(browser, url, server, regions, figures)
+                _measure_sessions(browser, url, server, figures)
             finally:
                 browser.close()
     except Exception as error:  # a benchmark reports what failed and keeps what it has
@@ -149,16 +134,12 @@ def _new_page(browser):
     return page
 
 
-def _measure_sessions(browser, url: str, server, regions: list[str], figures: dict) -> None:
+def _measure_sessions(browser, url: str, server, figures: dict) -> None:
     first = _new_page(browser)
     started = time.perf_counter()
     _open_map(first, url, TIMEOUT_MS)
     figures["first_map_s"] = time.perf_counter() - started
     figures["rss_1_mb"] = _rss_mb(server)
-    figures["region_change_s"] = []
-    for region in regions:
-        figures["region_change_s"].append(_region_change(first, region, TIMEOUT_MS))
-    figures["rss_1_after_changes_mb"] = _rss_mb(server)
     others = [_new_page(browser) for _ in range(figures["sessions"] - 1)]
     started = time.perf_counter()
     for page in others:  # every session opens at once, as concurrent users would
@@ -168,5 +149,5 @@ def _measure_sessions(browser, url: str, server, regions: list[str], figures: di
     figures["sessions_open_s"] = time.perf_counter() - started
     time.sleep(1)
     figures["rss_n_mb"] = _rss_mb(server)
-    extra = figures["rss_n_mb"] - figures["rss_1_after_changes_mb"]
+    extra = figures["rss_n_mb"] - figures["rss_1_mb"]
     figures["per_extra_session_mb"] = extra / max(figures["sessions"] - 1, 1)

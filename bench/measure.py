@@ -33,21 +33,18 @@ PAGES = [
     "app_pages/meetings.py",
     "app_pages/data.py",
 ]
+# The straightforward page of the same content (bench/plain): pandas, plotly.express and
+# st.cache_data, the same charts, tables and sidebar filters. The Data page has none.
+PLAIN = ROOT / "bench" / "plain"
+PLAIN_PAGES = {
+    "dashboard.py": "overview.py",
+    "pages/requests.py": "requests.py",
+    "pages/pipeline.py": "pipeline.py",
+    "pages/countries.py": "countries.py",
+    "pages/meetings.py": "meetings.py",
+}
 REGION_WIDGET = "w_region"
-# A page with nothing but the one widget the benchmark changes: what any rerun costs.
-EMPTY_PAGE = (
-    f"import streamlit as st\nst.multiselect('Region', list('abcdefgh'), key='{REGION_WIDGET}')\n"
-)
-# The smallest page like the app's: one bar chart of five bars and its five-row table.
-CHART_PAGE = f"""{EMPTY_PAGE}import plotly.graph_objects as go
-fig = go.Figure(go.Bar(x=[3, 1, 4, 1, 5], y=list("abcde"), orientation="h"))
-fig.update_layout(title="Five bars", height=300)
-st.plotly_chart(fig)
-st.dataframe({{"label": list("abcde"), "value": [3, 1, 4, 1, 5]}}, hide_index=True)
-"""
 MB = 2**20
-# The baselines are a few milliseconds each: more runs, so that their median is steady.
-BASELINE_REPS = 15
 
 
 def _rss() -> int:
@@ -171,15 +168,33 @@ def _rerun_after_region_change(app, states: list[list[str]]) -> Callable[[int], 
 def _forget_built_figures() -> None:
     from ui import memo
 
+    for store in memo.stores():
+        store.forget(lambda _key: True)
+
+
+def _keep_every_figure() -> None:
+    """Let the memo stores keep every state of this run: the frame is then fully precomputed.
+
+    (In a server the stores are bounded; at a million requests a table of rows can be larger
+    than its store's budget and is then built again each time.)
+    """
+    from ui import memo
+
+    for name in ("MAX_RESULTS", "MAX_FRAMES", "MAX_ROW_TABLES"):
+        setattr(memo, name, 10**6)
+    for name in ("RESULTS_BYTES", "FRAMES_BYTES", "ROW_TABLES_BYTES"):
+        setattr(memo, name, 2**50)
     for store in (memo.results, memo.frames, memo.row_tables):
-        store.clear()
+        store.clear()  # st.cache_resource: built again with the limits above
 
 
 def measure_page(page: str, reps: int, timeout: float) -> dict:
-    """Return a page's first-view and rerun seconds and its payload after a region change.
+    """Return a page's first-view and rerun seconds, its frame's, and its payload.
 
-    Reruns go to filter states the page has not shown before (nothing built once per state
-    can answer them), then once more to the same states (where it can).
+    `rerun_s`: after a region change to a filter state the page has not shown before (nothing
+    built once per state can answer it). `frame_s`: the same states again, every figure, table
+    and aggregate now taken from ui.memo: the same script, sidebar and Streamlit calls with
+    nothing left to compute, i.e. what Streamlit itself costs for this page.
     """
     from streamlit.testing.v1 import AppTest
 
@@ -193,15 +208,27 @@ def measure_page(page: str, reps: int, timeout: float) -> dict:
     states = _region_states(list(app.multiselect(key=REGION_WIDGET).options), reps + 1)
     rerun = _median_time(_rerun_after_region_change(app, states), reps)
     sizes = payload(app)
-    seen = _median_time(_rerun_after_region_change(app, states), reps)
+    frame = _median_time(_rerun_after_region_change(app, states), reps)
     errors = [str(e.value)[:200] for e in app.exception]
-    return {
-        "first_view_s": first,
-        "rerun_s": rerun,
-        "seen_rerun_s": seen,
-        "errors": errors,
-        **sizes,
-    }
+    result = {"first_view_s": first, "rerun_s": rerun, "frame_s": frame, "errors": errors}
+    if page in PLAIN_PAGES:
+        result.update(measure_plain(PLAIN / PLAIN_PAGES[page], states, reps, timeout))
+    return {**result, **sizes}
+
+
+def measure_plain(script: Path, states: list[list[str]], reps: int, timeout: float) -> dict:
+    """Return the straightforward page's first view and its rerun after the same region changes."""
+    from streamlit.testing.v1 import AppTest
+
+    if str(PLAIN) not in sys.path:  # its pages import their shared module as streamlit run does
+        sys.path.insert(0, str(PLAIN))
+    app = AppTest.from_file(str(script), default_timeout=timeout)
+    started = time.perf_counter()
+    app.run()
+    first = time.perf_counter() - started
+    rerun = _median_time(_rerun_after_region_change(app, states), reps)
+    errors = [str(e.value)[:200] for e in app.exception]
+    return {"plain_first_view_s": first, "plain_rerun_s": rerun, "plain_errors": errors}
 
 
 def _page_or_error(page: str, reps: int, timeout: float) -> dict:
@@ -209,16 +236,6 @@ def _page_or_error(page: str, reps: int, timeout: float) -> dict:
         return measure_page(page, reps, timeout)
     except Exception as error:  # one broken page must not hide the others' figures
         return {"errors": [f"{type(error).__name__}: {error}"[:200]]}
-
-
-def measure_script(script: str, reps: int, timeout: float) -> float:
-    """Return the median rerun seconds of a script given as text, after a region change."""
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_string(script, default_timeout=timeout)
-    app.run()
-    states = _region_states(list(app.multiselect(key=REGION_WIDGET).options), reps + 1)
-    return _median_time(_rerun_after_region_change(app, states), reps)
 
 
 def measure(folder: Path, reps: int, timeout: float) -> dict:
@@ -229,8 +246,7 @@ def measure(folder: Path, reps: int, timeout: float) -> dict:
     if ds is None:
         return result
     result["core"] = measure_core(ds, reps)
-    result["empty_rerun_s"] = measure_script(EMPTY_PAGE, BASELINE_REPS, timeout)
-    result["chart_page_rerun_s"] = measure_script(CHART_PAGE, BASELINE_REPS, timeout)
+    _keep_every_figure()
     result["pages"] = {page: _page_or_error(page, reps, timeout) for page in PAGES}
     result["rss_after_pages_mb"] = _rss() / MB
     return result

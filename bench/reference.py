@@ -66,7 +66,7 @@ def acpeu_requests(ds: ad.Dataset, f: ad.Filters) -> list:
     regions = contract.region_order(ds.countries)
     times = request_figures.completion_times(r)
     return [
-        headline_figures.kpis(r, r.iloc[:0], ds.participation.iloc[:0]),
+        headline_figures.kpis(r, ds.meetings.iloc[:0], ds.participation.iloc[:0]),
         request_figures.requests_over_time(r),
         request_figures.requests_by_region(r, regions),
         request_figures.requests_by_topic(r),

@@ -138,3 +138,20 @@ def test_centroid_table_is_what_the_tool_makes() -> None:
     spec.loader.exec_module(module)
     made = module.all_centroids()
     assert {k: (round(a, 3), round(b, 3)) for k, (a, b) in made.items()} == centroids()
+
+
+def test_light_shapes_are_what_the_tool_makes_and_keep_every_country() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "simplify_shapes", ROOT / "tools" / "simplify_shapes.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    light = json.loads((STATIC / "light" / "world_50m.json").read_text(encoding="utf-8"))
+    assert light == module.lighter(json.loads((STATIC / "world_50m.json").read_text()))
+    full = topology("world_50m.json")
+    assert light["objects"]["countries"] == full["objects"]["countries"]
+    assert light["transform"] == full["transform"] and PLOTLY_LAYERS <= set(light["objects"])
+    # The point of the file: far fewer points to draw, no arc lost.
+    assert len(light["arcs"]) == len(full["arcs"])
+    assert sum(map(len, light["arcs"])) < sum(map(len, full["arcs"])) / 3
+    assert all(len(arc) >= 2 for arc in light["arcs"])

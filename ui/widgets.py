@@ -15,8 +15,9 @@ from acpeu_data.i18n import Translate
 from ui import data as ui_data
 from ui.screen import PageContext, filter_line
 
-# Geo figures fetch world shapes from this path of the app (static/), never from a CDN.
-GEO_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
+# Geo figures fetch world shapes from this path of the app (static/), never from a CDN: the
+# 50m shapes with fewer points (tools/simplify_shapes.py), which halve a map's redrawing.
+GEO_CONFIG = {"topojsonURL": "app/static/light/", "displaylogo": False}
 CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.

@@ -27,8 +27,10 @@ import pytest
 from playwright.sync_api import expect
 
 import acpeu_data as ad
+from acpeu_data import __main__ as cli
+from acpeu_data import database, headline_figures, i18n
 from acpeu_data import filters as flt
-from acpeu_data import headline_figures, i18n
+from acpeu_data.database_versions import DatabaseVersionStore
 from tests.browser.helpers import (
     BUNDLED_DATA,
     PAGE_TIMEOUT_MS,
@@ -46,6 +48,7 @@ STRANGER = {"sub": "sam", "email": "sam@elsewhere.example.net", "email_verified"
 # The provider's own pages fetch their stylesheet from a CDN; the egress guard blocks it.
 # It is the provider's request, not the dashboard's, so it is the only one allowed here.
 PROVIDER_STYLESHEET = "https://cdn.jsdelivr.net/npm/@picocss/pico@2/css/pico.min.css"
+CHECK_SECONDS = 2  # the database servers' detection delay
 
 
 def _provider_command() -> list[str]:
@@ -109,15 +112,8 @@ class SharedApp:
     log: Callable[[], str]
 
 
-@pytest.fixture(scope="module")
-def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedApp]:
-    root = tmp_path_factory.mktemp("shared")
-    data_dir = root / "data"
-    data_dir.mkdir()
-    for path in BUNDLED_DATA.glob("*.csv"):
-        shutil.copy2(path, data_dir / path.name)
-    port = free_port()
-    secrets_file = root / "secrets.toml"
+def write_secrets(secrets_file: Path, provider: str, port: int) -> Path:
+    """A secrets.toml with [auth] pointing at the provider and [access] for the users."""
     secrets_file.write_text(
         f"""
 [auth]
@@ -133,6 +129,18 @@ data_managers = ["Maria@Example.org"]
 """,
         encoding="utf-8",
     )
+    return secrets_file
+
+
+@pytest.fixture(scope="module")
+def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedApp]:
+    root = tmp_path_factory.mktemp("shared")
+    data_dir = root / "data"
+    data_dir.mkdir()
+    for path in BUNDLED_DATA.glob("*.csv"):
+        shutil.copy2(path, data_dir / path.name)
+    port = free_port()
+    secrets_file = write_secrets(root / "secrets.toml", provider, port)
     versions_dir = root / "published"
     server = start_app(
         data_dir,
@@ -324,85 +332,136 @@ def _fewer_requests(folder: Path, keep: int) -> list[dict]:
     return [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in files.items()]
 
 
-def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_path):
-    before = expected_requests(app.data_dir)
-    upload = _fewer_requests(app.data_dir, keep=40)
+def publish_then_roll_back(
+    manager_ctx: Browsing, viewer_ctx: Browsing, data_dir: Path, tmp_path: Path, log, wait=0.0
+) -> None:
+    """A data manager publishes 40 requests, then rolls back to version 1; the viewer (after
+    `wait` seconds: another server's detection delay) sees each from the next click on."""
+    before = expected_requests(data_dir)
+    upload = _fewer_requests(data_dir, keep=40)
     (tmp_path / "new").mkdir()
     for file in upload:
         (tmp_path / "new" / file["name"]).write_bytes(file["buffer"])
     after = expected_requests(tmp_path / "new")
     assert after != before
 
+    viewer = sign_in(viewer_ctx, VIEWER)
+    viewer.expect_metric("Requests", before)
+
+    manager = sign_in(manager_ctx, MANAGER)
+    expect(manager.sidebar).to_contain_text("(data manager)")
+    manager.go_to_page("Data")
+    page = manager.page
+    try:
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
+    except Exception:
+        print(log()[-5000:])  # shown by pytest with the failure
+        raise
+    page.get_by_role("button", name="Use these files").click()
+    manager.wait_until_idle(settle_ms=800)
+    form = page.get_by_test_id("stForm").filter(has_text="Publish these files for everyone")
+    expect(form).to_be_visible()
+    form.get_by_label("What is new (a short comment, kept in the history)").fill(
+        "Only the first 40 requests"
+    )
+    form.get_by_role("button", name="Publish").click()
+    manager.wait_until_idle(settle_ms=800)
+    expect(page.get_by_test_id("stAlert").first).to_contain_text(
+        "is published", timeout=PAGE_TIMEOUT_MS
+    )
+    expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
+    header, rows = history_table(manager)
+    assert header[:2] == ["Version", "When"], header
+    removed = len(ad.load(data_dir).requests) - 40
+    assert [row[0] for row in rows] == ["2", "1"]
+    newest = dict(zip(header, rows[0], strict=False))
+    assert newest["By"] == MANAGER["email"]
+    assert newest["Comment"] == "Only the first 40 requests"
+    changes = next((v for k, v in newest.items() if k.startswith("Changes")), str(newest))
+    assert f"requests: −{removed}" in changes, newest
+
+    # The viewer's next click shows the new version.
+    time.sleep(wait)
+    viewer.go_to_page("Requests")
+    viewer.go_to_page("Overview")
+    viewer.expect_metric("Requests", after)
+
+    # Rollback to the data in use before the first publication (version 1).
+    rollback = page.get_by_test_id("stForm").filter(has_text="Make an earlier version current")
+    rollback.get_by_label("Why (a short comment, kept in the history)").fill("Back to all")
+    rollback.get_by_role("button", name="Make this version current again").click()
+    manager.wait_until_idle(settle_ms=800)
+    expect(page.get_by_test_id("stAlert").first).to_contain_text(
+        "is current again", timeout=PAGE_TIMEOUT_MS
+    )
+    header, rows = history_table(manager)
+    newest = dict(zip(header, rows[0], strict=False))
+    assert (newest["Version"], newest["What"]) == ("3", "Rolled back to version 1")
+    assert newest["Comment"] == "Back to all"
+
+    time.sleep(wait)
+    viewer.go_to_page("Requests")
+    viewer.go_to_page("Overview")
+    viewer.expect_metric("Requests", before)
+
+    # The history and the audit log, as a data manager sees them.
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    for ctx in (viewer_ctx, manager_ctx):
+        assert_only_the_provider_went_out(ctx)
+
+
+def published_events(audit_log: Path) -> list[tuple[str, str]]:
+    events = [json.loads(line) for line in audit_log.read_text().splitlines()]
+    return [(e["event"], e["email"]) for e in events if e["event"] in ("publish", "rollback")]
+
+
+def test_a_data_manager_publishes_and_rolls_back_for_everyone(browser, app, tmp_path):
     with (
         browsing_context(browser, app.base_url) as viewer_ctx,
         browsing_context(browser, app.base_url) as manager_ctx,
     ):
-        viewer = sign_in(viewer_ctx, VIEWER)
-        viewer.expect_metric("Requests", before)
-
-        manager = sign_in(manager_ctx, MANAGER)
-        expect(manager.sidebar).to_contain_text("(data manager)")
-        manager.go_to_page("Data")
-        page = manager.page
-        try:
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
-        except Exception:
-            print(app.log()[-5000:])  # shown by pytest with the failure
-            raise
-        page.get_by_role("button", name="Use these files").click()
-        manager.wait_until_idle(settle_ms=800)
-        form = page.get_by_test_id("stForm").filter(has_text="Publish these files for everyone")
-        expect(form).to_be_visible()
-        form.get_by_label("What is new (a short comment, kept in the history)").fill(
-            "Only the first 40 requests"
-        )
-        form.get_by_role("button", name="Publish").click()
-        manager.wait_until_idle(settle_ms=800)
-        expect(page.get_by_test_id("stAlert").first).to_contain_text(
-            "is published", timeout=PAGE_TIMEOUT_MS
-        )
-        expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
-        header, rows = history_table(manager)
-        assert header[:2] == ["Version", "When"], header
-        removed = len(ad.load(app.data_dir).requests) - 40
-        assert [row[0] for row in rows] == ["2", "1"]
-        newest = dict(zip(header, rows[0], strict=False))
-        assert newest["By"] == MANAGER["email"]
-        assert newest["Comment"] == "Only the first 40 requests"
-        changes = next((v for k, v in newest.items() if k.startswith("Changes")), str(newest))
-        assert f"requests: −{removed}" in changes, newest
-
-        # The viewer's next click shows the new version.
-        viewer.go_to_page("Requests")
-        viewer.go_to_page("Overview")
-        viewer.expect_metric("Requests", after)
-
-        # Rollback to the data in use before the first publication (version 1).
-        rollback = page.get_by_test_id("stForm").filter(has_text="Make an earlier version current")
-        rollback.get_by_label("Why (a short comment, kept in the history)").fill("Back to all")
-        rollback.get_by_role("button", name="Make this version current again").click()
-        manager.wait_until_idle(settle_ms=800)
-        expect(page.get_by_test_id("stAlert").first).to_contain_text(
-            "is current again", timeout=PAGE_TIMEOUT_MS
-        )
-        header, rows = history_table(manager)
-        newest = dict(zip(header, rows[0], strict=False))
-        assert (newest["Version"], newest["What"]) == ("3", "Rolled back to version 1")
-        assert newest["Comment"] == "Back to all"
-
-        viewer.go_to_page("Requests")
-        viewer.go_to_page("Overview")
-        viewer.expect_metric("Requests", before)
-
-        # The history and the audit log, as a data manager sees them.
-        expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-        for ctx in (viewer_ctx, manager_ctx):
-            assert_only_the_provider_went_out(ctx)
+        publish_then_roll_back(manager_ctx, viewer_ctx, app.data_dir, tmp_path, app.log)
 
     numbers = sorted(p.name for p in app.versions_dir.iterdir() if p.name.isdigit())
     assert numbers == ["000001", "000002", "000003"]
-    events = [
-        json.loads(line) for line in (app.versions_dir / "audit.jsonl").read_text().splitlines()
+    kinds = published_events(app.versions_dir / "audit.jsonl")
+    assert kinds == [("publish", MANAGER["email"]), ("rollback", MANAGER["email"])]
+
+
+def test_publishing_to_a_database_reaches_another_server(browser, provider, postgres, tmp_path):
+    """Two servers on one PostgreSQL database: the data manager publishes and rolls back on
+    one, the viewer on the other sees each version after the detection delay."""
+    url = postgres.create_database("published")
+    assert cli.main(["import", str(BUNDLED_DATA), url]) == 0
+    servers = []
+    try:
+        for name in ("manager", "viewer"):
+            port = free_port()
+            secrets_file = write_secrets(tmp_path / f"{name}.toml", provider, port)
+            env = {
+                database.URL_ENV: url,
+                database.CHECK_ENV: str(CHECK_SECONDS),
+                "ACPEU_AUDIT_LOG": str(tmp_path / f"{name}-audit.jsonl"),
+            }
+            args = ("--secrets.files", str(secrets_file))
+            servers.append(
+                start_app(BUNDLED_DATA, tmp_path / f"{name}.log", port=port, args=args, env=env)
+            )
+        with (
+            browsing_context(browser, servers[1].base_url) as viewer_ctx,
+            browsing_context(browser, servers[0].base_url) as manager_ctx,
+        ):
+            publish_then_roll_back(
+                manager_ctx, viewer_ctx, BUNDLED_DATA, tmp_path, servers[0].log, CHECK_SECONDS + 1
+            )
+    finally:
+        for server in servers:
+            stop_process(server.process)
+    history = DatabaseVersionStore(url).history()
+    assert [(v.number, v.kind, v.by) for v in history] == [
+        (3, "rollback", MANAGER["email"]),
+        (2, "publish", MANAGER["email"]),
+        (1, "initial", None),
     ]
-    kinds = [(e["event"], e["email"]) for e in events if e["event"] in ("publish", "rollback")]
+    kinds = published_events(tmp_path / "manager-audit.jsonl")
     assert kinds == [("publish", MANAGER["email"]), ("rollback", MANAGER["email"])]
