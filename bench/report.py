@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 PAGE_NAMES = {
-    "dashboard.py": "Overview",
+    "app_pages/overview.py": "Overview",
     "app_pages/requests.py": "Requests",
     "app_pages/pipeline.py": "Pipeline",
     "app_pages/countries.py": "Countries",
