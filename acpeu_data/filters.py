@@ -14,26 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from acpeu_data import arrays, contract, history
+from acpeu_data import arrays, contract, geo, history, i18n
 from acpeu_data.dataset import Dataset
-from acpeu_data.validate import N_
+from acpeu_data.i18n import N_
 
-# URL key -> Filters field, for the multi-valued fields.
-LIST_KEYS = {
-    "region": "regions",
-    "country": "countries",
-    "topic": "topics",
-    "requester_type": "requester_types",
-    "status": "statuses",
-}
-DATE_KEYS = {"from": "date_from", "to": "date_to"}
-# URL key -> Filters field, for the provenance switch: `source=public` keeps only the records
-# whose `source` is a URL (contract.is_public_source); absent means every record.
-SOURCE_KEY = "source"
+# The kinds of dimension: a choice of values (a multiselect), a day, an on/off switch.
+LIST, DATE, SWITCH = "list", "date", "switch"
+# The provenance switch's value: `source=public` keeps only the records whose `source` is a URL
+# (contract.is_public_source); absent means every record.
 PUBLIC = "public"
-
-
-PUBLIC_LABEL = N_("Public sources only")
 
 
 def _tuple(values: Iterable[str]) -> tuple[str, ...]:
@@ -56,8 +45,184 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """One way to filter, declared once: the link's key, the sidebar's widget, the filter
+    line's pieces, the notice for a wrong value in a link, and (for a plain code column of the
+    requests) how requests match. Texts are English msgids, translated where shown.
+    """
+
+    field: str  # the Filters field
+    key: str  # the key in the link (URL query); the sidebar's widget key is "w_" + key
+    label: str  # the widget's label; a switch that is on is named by it in the filter line
+    notice: str  # a value of a link dropped: {value}, and {codes} (LIST) or {key} (DATE)
+    kind: str = LIST  # LIST, DATE or SWITCH
+    names: Mapping[str, str] | None = None  # code -> msgid shown; None: the value is its msgid
+    # The values offered, in order (default: the codes of `names`), given the values chosen in
+    # the dimension named by `within` (countries within the chosen regions); a link may carry
+    # any value offered when nothing is chosen there.
+    options: Callable[[Dataset, tuple[str, ...]], list[str]] | None = None
+    within: str | None = None
+    local_name: Callable[[str, str], str] | None = None  # (value, lang) -> name, not a msgid
+    by_name: bool = False  # offered in the order of their names in the reader's language
+    placeholder: str = ""  # what choosing none means (LIST)
+    help: str = ""
+    on: str = ""  # a switch's value when it is on
+    column: str | None = None  # requests match when this column's code is chosen (LIST)
+
+    def offered(self, ds: Dataset, within: tuple[str, ...] = ()) -> list[str]:
+        """Return the values offered for this data, given the values chosen in `within`."""
+        return self.options(ds, within) if self.options else list(self.names or ())
+
+    def name(self, value: str, lang: str) -> str:
+        """Return what a reader of `lang` sees for a value (a switch: its label)."""
+        if self.local_name:
+            return self.local_name(value, lang)
+        if self.kind == SWITCH:
+            return i18n.translator(lang)(self.label)
+        return i18n.translator(lang)((self.names or {}).get(value, value))
+
+    def to_link(self, value: Any) -> list[str]:
+        """Return the link's values for the field's value (none when it is empty)."""
+        if self.kind == LIST:
+            return list(value)
+        if self.kind == DATE:
+            return [value.isoformat()] if value else []
+        return [value] if value else []
+
+    def from_link(self, values: list[str], ds: Dataset) -> tuple[Any, list[Notice]]:
+        """Return the field's value a link's values give, and a notice for each value dropped."""
+        if self.kind == LIST:
+            offered = set(self.offered(ds))
+            codes = ", ".join(self.names or ())
+            return tuple(v for v in values if v in offered), [
+                Notice(self.notice, {"value": _shorten(v), "codes": codes})
+                for v in values
+                if v not in offered
+            ]
+        if not values:
+            return None, []
+        last = values[-1]  # a single value: the last one counts
+        if self.kind == DATE:
+            try:
+                return dt.date.fromisoformat(last), []
+            except ValueError:
+                return None, [Notice(self.notice, {"key": self.key, "value": _shorten(last)})]
+        if last in self.offered(ds):
+            return last, []
+        if last == self.on:
+            return None, []  # a switch this data does not offer: nothing to switch
+        return None, [Notice(self.notice, {"value": _shorten(last)})]
+
+
+def _regions(ds: Dataset, _within: tuple[str, ...]) -> list[str]:
+    return contract.region_order(ds.countries)
+
+
+def _countries(ds: Dataset, regions: tuple[str, ...]) -> list[str]:
+    countries = ds.countries
+    if regions:
+        countries = countries[countries["region"].isin(regions)]
+    return list(countries["iso3"])
+
+
+def _public(ds: Dataset, _within: tuple[str, ...]) -> list[str]:
+    """The switch is offered only when the data holds illustrative records to leave out."""
+    return [PUBLIC] if any(getattr(ds, "illustrative", {}).values()) else []
+
+
+# Every filter dimension, in the sidebar's order. The link, the notices and the filter line
+# follow the order of Filters' fields (dimensions_in_field_order).
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "source",
+        "source",
+        N_("Public sources only"),
+        N_("Ignored source '{value}' in the link: expected 'public' or nothing."),
+        kind=SWITCH,
+        options=_public,
+        on=PUBLIC,
+        help=N_(
+            "Only records whose source is a public web page: every page, figure, map and "
+            "download leaves out the illustrative records."
+        ),
+    ),
+    Dimension(
+        "regions",
+        "region",
+        N_("Region"),
+        N_("Ignored region '{value}' in the link: it is not a region in the data."),
+        options=_regions,
+        placeholder=N_("All regions"),
+        column="region",
+    ),
+    Dimension(
+        "topics",
+        "topic",
+        N_("Topic"),
+        N_("Ignored topic '{value}' in the link: expected one of {codes}."),
+        names=contract.TOPICS,
+        placeholder=N_("All topics"),
+    ),
+    Dimension(
+        "countries",
+        "country",
+        N_("Country"),
+        N_(
+            "Ignored country '{value}' in the link: it is not the ISO3 code of a country "
+            "in the data."
+        ),
+        options=_countries,
+        within="regions",
+        local_name=geo.country_name,
+        by_name=True,
+        placeholder=N_("All countries"),
+    ),
+    Dimension(
+        "requester_types",
+        "requester_type",
+        N_("Requester type"),
+        N_("Ignored requester type '{value}' in the link: expected one of {codes}."),
+        names=contract.REQUESTER_TYPES,
+        placeholder=N_("Governments and organisations"),
+        column="requester_type",
+    ),
+    Dimension(
+        "statuses",
+        "status",
+        N_("Status"),
+        N_("Ignored status '{value}' in the link: expected one of {codes}."),
+        names=contract.STATUSES,
+        placeholder=N_("All statuses"),
+    ),
+    Dimension(
+        "date_from",
+        "from",
+        N_("From"),
+        N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
+        kind=DATE,
+        help=N_("Requests received on or after this day. Empty: from the start."),
+    ),
+    Dimension(
+        "date_to",
+        "to",
+        N_("To"),
+        N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
+        kind=DATE,
+        help=N_(
+            "The programme as it stood on this day: requests received up to it, each with its "
+            "status on that day. Empty: to the end."
+        ),
+    ),
+)
+BY_FIELD = {d.field: d for d in DIMENSIONS}
+LISTS = tuple(d.field for d in DIMENSIONS if d.kind == LIST)
+
+
+@dataclass(frozen=True)
 class Filters:
-    """What the manager chose: empty tuples and None dates mean 'all'."""
+    """What the manager chose: empty tuples and None dates mean 'all'. Each field is declared
+    as a Dimension (DIMENSIONS); the order of the fields is the link's and the filter line's.
+    """
 
     regions: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
@@ -70,7 +235,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         # Normalised so that equal choices give equal (and equally hashed) filters.
-        for name in LIST_KEYS.values():
+        for name in LISTS:
             object.__setattr__(self, name, _tuple(getattr(self, name)))
 
     @property
@@ -88,11 +253,7 @@ class Filters:
 
     def to_query(self) -> dict[str, list[str]]:
         """Return the URL query parameters (repeated keys for several values; empty ones left out)."""
-        query = {key: list(getattr(self, name)) for key, name in LIST_KEYS.items()}
-        for key, name in DATE_KEYS.items():
-            value = getattr(self, name)
-            query[key] = [value.isoformat()] if value else []
-        query[SOURCE_KEY] = [self.source] if self.source else []
+        query = {d.key: d.to_link(getattr(self, d.field)) for d in dimensions_in_field_order()}
         return {key: values for key, values in query.items() if values}
 
     @classmethod
@@ -100,77 +261,23 @@ class Filters:
         cls, params: Mapping[str, str | Sequence[str]], ds: Dataset
     ) -> tuple[Filters, list[Notice]]:
         """Return the filter a link describes and a notice for each value dropped as invalid."""
-        valid = {
-            "region": set(ds.countries["region"]),
-            "country": set(ds.countries["iso3"]),
-            "topic": set(contract.TOPICS),
-            "requester_type": set(contract.REQUESTER_TYPES),
-            "status": set(contract.STATUSES),
+        read = {
+            d.field: d.from_link(_values(params.get(d.key)), ds)
+            for d in dimensions_in_field_order()
         }
-        expected = {
-            "region": N_("Ignored region '{value}' in the link: it is not a region in the data."),
-            "country": N_(
-                "Ignored country '{value}' in the link: it is not the ISO3 code of a country "
-                "in the data."
-            ),
-            "topic": N_("Ignored topic '{value}' in the link: expected one of {codes}."),
-            "requester_type": N_(
-                "Ignored requester type '{value}' in the link: expected one of {codes}."
-            ),
-            "status": N_("Ignored status '{value}' in the link: expected one of {codes}."),
-        }
-        codes = {
-            "topic": contract.TOPICS,
-            "requester_type": contract.REQUESTER_TYPES,
-            "status": contract.STATUSES,
-        }
-        notices: list[Notice] = []
-        fields: dict[str, Any] = {}  # Filters' keyword arguments (tuples, dates, a string)
-        for key, name in LIST_KEYS.items():
-            values = _values(params.get(key))
-            fields[name] = tuple(v for v in values if v in valid[key])
-            notices += [
-                Notice(
-                    expected[key], {"value": _shorten(v), "codes": ", ".join(codes.get(key, ()))}
-                )
-                for v in values
-                if v not in valid[key]
-            ]
-        for key, name in DATE_KEYS.items():
-            values = _values(params.get(key))
-            if not values:
-                continue
-            try:
-                fields[name] = dt.date.fromisoformat(values[-1])
-            except ValueError:
-                notices.append(
-                    Notice(
-                        N_("Ignored {key} '{value}' in the link: expected a date as YYYY-MM-DD."),
-                        {"key": key, "value": _shorten(values[-1])},
-                    )
-                )
-        start, end = fields.get("date_from"), fields.get("date_to")
+        fields = {name: value for name, (value, _) in read.items()}
+        dropped = {name: notices for name, (_, notices) in read.items()}
+        start, end = fields["date_from"], fields["date_to"]
         if start and end and start > end:
-            notices.append(
+            dropped["date_to"] = [
+                *dropped["date_to"],
                 Notice(
                     N_("Ignored from '{start}' in the link: it is after to '{end}'."),
                     {"start": start.isoformat(), "end": end.isoformat()},
-                )
-            )
+                ),
+            ]
             fields["date_from"] = None
-        source = _values(params.get(SOURCE_KEY))
-        if source and source[-1] == PUBLIC and not any(getattr(ds, "illustrative", {}).values()):
-            pass  # data with no illustrative record: every record stays, nothing to switch
-        elif source and source[-1] == PUBLIC:
-            fields["source"] = PUBLIC
-        elif source:
-            notices.append(
-                Notice(
-                    N_("Ignored source '{value}' in the link: expected 'public' or nothing."),
-                    {"value": _shorten(source[-1])},
-                )
-            )
-        return cls(**fields), notices
+        return cls(**fields), [n for notices in dropped.values() for n in notices]
 
     def slug(self) -> str:
         """Return a short ASCII name for files, e.g. 'caribbean-pacific_trafficking' ('all' if empty).
@@ -180,10 +287,12 @@ class Filters:
         as the 'as of' date.
         """
         dimensions = []
-        for name in LIST_KEYS.values():
-            values = getattr(self, name)
+        for d in dimensions_in_field_order():
+            values = getattr(self, d.field)
+            if d.kind != LIST:
+                continue
             if len(values) > 2:
-                dimensions.append(f"{len(values)}-{name}")
+                dimensions.append(f"{len(values)}-{d.field}")
             elif values:
                 dimensions.append("-".join(_ascii(v) for v in values))
         if self.date_from:
@@ -191,6 +300,20 @@ class Filters:
         if self.public_only:
             dimensions.append("public-sources")
         return "_".join(dimensions)[:80].strip("-_") or "all"
+
+
+def dimensions_in_field_order() -> list[Dimension]:
+    """Return DIMENSIONS in the order of Filters' fields (the link's, the filter line's)."""
+    return [BY_FIELD[f.name] for f in dataclasses.fields(Filters)]
+
+
+def describe_parts(f: Filters, lang: str) -> list[str]:
+    """Return the pieces of the filter line in `lang`: the names of the chosen values, then the
+    switches that are on. Dates are left to the caller, which joins them in one piece.
+    """
+    ordered = dimensions_in_field_order()
+    parts = [d.name(v, lang) for d in ordered if d.kind == LIST for v in getattr(f, d.field)]
+    return parts + [d.name(d.on, lang) for d in ordered if d.kind == SWITCH and getattr(f, d.field)]
 
 
 def _ascii(text: str) -> str:
@@ -281,15 +404,14 @@ def request_mask(ds: Dataset, f: Filters) -> np.ndarray:
     mask = np.ones(len(requests), dtype=bool)
     if f.public_only:
         mask &= public_mask(requests)
-    if f.regions:
-        mask &= arrays.codes(requests, "region").isin(f.regions)
+    for d in DIMENSIONS:
+        if d.column and getattr(f, d.field):
+            mask &= arrays.codes(requests, d.column).isin(getattr(f, d.field))
     if f.topics:
         topical = np.zeros(len(requests), dtype=bool)
         for topic in f.topics:
             topical |= arrays.column(requests, f"topic_{topic}")
         mask &= topical
-    if f.requester_types:
-        mask &= arrays.codes(requests, "requester_type").isin(f.requester_types)
     if f.statuses and f.date_to:
         # The status on the "as of" day, not today's.
         codes = history.status_codes_as_of(ds, f.date_to)
@@ -436,37 +558,3 @@ def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:
         if isinstance(code, str) and len(code) == 3 and code.isupper():
             codes.append(code)
     return _tuple(codes)
-
-
-def describe_parts(
-    f: Filters, ds: Dataset, country_name: Callable[[str], str] | None = None
-) -> list[str]:
-    """Return the pieces of the filter line: region names, country names and labels (English).
-
-    country_name gives a country's name in the reader's language (default: the data's names);
-    the other pieces are English msgids. Dates are left to the caller, which formats them.
-    """
-    names = dict(zip(ds.countries["iso3"], ds.countries["name"], strict=True))
-    name_of = country_name or (lambda iso3: names.get(iso3, iso3))
-    parts = list(f.regions)
-    parts += [name_of(c) for c in f.countries]
-    parts += [contract.TOPICS[t] for t in f.topics]
-    parts += [contract.REQUESTER_TYPES[t] for t in f.requester_types]
-    parts += [contract.STATUSES[s] for s in f.statuses]
-    if f.public_only:
-        parts.append(PUBLIC_LABEL)
-    return parts
-
-
-def describe(f: Filters, ds: Dataset, shown: int, total: int) -> str:
-    """Return the English line saying what is shown, e.g. 'Caribbean · Visas: 12 of 71 requests'."""
-    parts = describe_parts(f, ds)
-    if f.date_from and f.date_to:
-        parts.append(f"{f.date_from.isoformat()} to {f.date_to.isoformat()}")
-    elif f.date_from:
-        parts.append(f"from {f.date_from.isoformat()}")
-    elif f.date_to:
-        parts.append(f"to {f.date_to.isoformat()}")
-    if not parts:
-        return f"All requests: {total}"
-    return f"{' · '.join(parts)}: {shown} of {total} requests"

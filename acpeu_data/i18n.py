@@ -31,6 +31,11 @@ DEFAULT_LANGUAGE = "en"
 Translate = Callable[[str], str]
 
 
+def N_(template: str) -> str:
+    """Return `template` unchanged: marks a text for extraction (pybabel's N_), translated later."""
+    return template
+
+
 def normalise_language(code: str | None) -> str:
     """Return a supported language code for a code such as 'fr-FR' or 'pt_BR', else English."""
     if not code:

@@ -411,6 +411,11 @@ def meetings_for_display(
     )
 
 
+def topics_for_display(topics: pd.DataFrame, _: Translate) -> pd.DataFrame:
+    """Return requests per topic (request_figures.requests_by_topic) as read: Topic, Requests."""
+    return numbers(topics, {"label": _("Topic"), "requests": _("Requests")}, _)
+
+
 PROFILE_MEETING_COLUMNS: Columns = {
     "title": MEETING_COLUMNS["title"],
     "participants": Column(N_("Delegates"), "number"),

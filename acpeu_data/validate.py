@@ -16,6 +16,7 @@ import pandas as pd
 
 from acpeu_data import contract, geo
 from acpeu_data.contract import Column, Table
+from acpeu_data.i18n import N_
 
 MAX_LISTED = 200  # per check: a file that is wrong everywhere still gets a readable report
 DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only, unlike \d
@@ -76,11 +77,6 @@ class DataError(Exception):
     def __reduce__(self):
         # Rebuilt from its problems when it crosses a process boundary (load_files(time_limit)).
         return (DataError, (self.problems,))
-
-
-def N_(template: str) -> str:
-    """Return `template` unchanged: marks a message for extraction (pybabel -k N_)."""
-    return template
 
 
 # A message template, or a function of the cell's value giving (template, params).

@@ -21,7 +21,6 @@ import plotly.graph_objects as go
 from acpeu_data import (
     charts,
     contract,
-    geo,
     headline_figures,
     history,
     i18n,
@@ -224,10 +223,7 @@ def filter_line(view: View) -> str:
     """Return the line that says what is filtered, e.g. 'Caribbean · Trafficking: 12 of 71 requests'."""
     _ = view._
     f = view.filters
-    country = lambda iso3: geo.country_name(iso3, view.lang)  # noqa: E731
-    labels = flt.describe_parts(f, view.dataset, country_name=country)
-    countries = {country(c) for c in f.countries}
-    parts = [part if part in countries else _(part) for part in labels]
+    parts = flt.describe_parts(f, view.lang)
     if f.date_from and f.date_to:
         parts.append(
             _("{start} to {end}").format(start=view.date(f.date_from), end=view.date(f.date_to))

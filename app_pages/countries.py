@@ -65,10 +65,7 @@ if len(page.filters.countries) == 1:
             tables.PROFILE_REQUEST_COLUMNS,
         )
         st.subheader(page.labelled(_("Topics"), mine_made_up), anchor=False)
-        table(
-            page,
-            tables.numbers(profile.topics, {"label": _("Topic"), "requests": _("Requests")}, _),
-        )
+        table(page, tables.topics_for_display(profile.topics, _))
     with right:
         st.subheader(_("Meetings its delegations attended"), anchor=False)
         if profile.meetings.empty:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from acpeu_data import meeting_figures, tables
+from acpeu_data import meeting_figures, tables, views
 from ui.screen import current_page
 from ui.widgets import downloads, headline, show, table
 
@@ -14,7 +14,7 @@ meetings, participation = page.meetings, page.participation
 section = page.section()
 show(page, section.chart("map"), key="meetings_map")
 st.caption(section.notes[0])  # what the bubbles and lines are, and what of them is illustrative
-by_place = bool(page.filters.regions or page.filters.countries)
+by_place = views.by_place(page.view())  # participants are then the delegations' counts
 totals = page.memoized_rows(
     "totals", meeting_figures.meeting_totals, meetings, participation, use_reported=not by_place
 )

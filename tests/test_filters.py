@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,11 +10,11 @@ from builders import small_dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acpeu_data import contract
+from acpeu_data import filters as flt
+from acpeu_data import views
 from acpeu_data.filters import (
     Filters,
     countries_from_selection,
-    describe,
     describe_parts,
     filter_meetings,
     filter_participation,
@@ -76,19 +77,48 @@ dates = st.one_of(st.none(), st.dates(dt.date(2010, 1, 1), dt.date(2022, 12, 31)
 
 
 @st.composite
-def valid_filters(draw) -> Filters:
-    start, end = sorted([draw(dates), draw(dates)], key=lambda d: (d is None, d))
+def valid_filters(draw, ds=DS) -> Filters:
+    """Any filter a link may describe for ds: drawn from every declared dimension."""
+    fields = {}
+    for d in flt.DIMENSIONS:
+        if d.kind == flt.LIST:
+            fields[d.field] = draw(st.lists(st.sampled_from(d.offered(ds) or [""])))
+        elif d.kind == flt.SWITCH:
+            fields[d.field] = draw(st.sampled_from([None, *d.offered(ds)]))
+        else:
+            fields[d.field] = draw(dates)
+    start, end = fields["date_from"], fields["date_to"]
     if start and end and start > end:
-        start, end = end, start
-    return Filters(
-        regions=draw(st.lists(st.sampled_from(REGIONS))),
-        countries=draw(st.lists(st.sampled_from(ISO3))),
-        topics=draw(st.lists(st.sampled_from(list(contract.TOPICS)))),
-        requester_types=draw(st.lists(st.sampled_from(list(contract.REQUESTER_TYPES)))),
-        statuses=draw(st.lists(st.sampled_from(list(contract.STATUSES)))),
-        date_from=start if draw(st.booleans()) else None,
-        date_to=end if draw(st.booleans()) else None,
-    )
+        fields["date_from"], fields["date_to"] = end, start
+    return Filters(**fields)
+
+
+def test_every_field_of_filters_is_one_declared_dimension():
+    fields = [f.name for f in dataclasses.fields(Filters)]
+    assert sorted(fields) == sorted(d.field for d in flt.DIMENSIONS)
+    keys = [d.key for d in flt.DIMENSIONS]
+    assert len(set(keys)) == len(keys) and "lang" not in keys
+    # The order of the link's keys (and of the filter line) stays; a new key may come anywhere.
+    before = ["region", "country", "topic", "requester_type", "status", "from", "to", "source"]
+    assert [d.key for d in flt.dimensions_in_field_order() if d.key in before] == before
+
+
+@pytest.mark.parametrize("d", flt.DIMENSIONS, ids=lambda d: d.key)
+def test_each_dimension_round_trips_and_drops_a_wrong_value_with_its_notice(d):
+    ds = provenance_dataset() if d.kind == flt.SWITCH else DS
+    value = {
+        flt.LIST: tuple(d.offered(ds)[:2]),
+        flt.DATE: dt.date(2016, 2, 29),
+        flt.SWITCH: d.on,
+    }[d.kind]
+    f = Filters(**{d.field: value})
+    assert not f.is_empty and list(f.to_query()) == [d.key]
+    assert Filters.from_query(f.to_query(), ds) == (f, [])
+    assert d.name(d.to_link(value)[0], "en")  # the filter line names it
+    kept, notices = Filters.from_query({d.key: ["no such value"]}, ds)
+    assert kept == Filters()
+    assert [n.template for n in notices] == [d.notice]
+    assert "no such value" in str(notices[0])
 
 
 @settings(max_examples=100, deadline=None)
@@ -267,24 +297,30 @@ def test_a_click_on_a_map_marker_reads_the_code_from_its_customdata():
     assert countries_from_selection([marker, not_a_code]) == ("SDN",)
 
 
-def test_describe():
+def line(f: Filters, lang: str = "en", ds=DS) -> str:
+    return views.filter_line(views.View(ds, f, lang))
+
+
+def test_filter_line():
     f = Filters(
         regions=("Caribbean",),
         topics=("trafficking",),
         date_from=dt.date(2015, 1, 1),
         date_to=dt.date(2017, 12, 31),
     )
-    assert describe_parts(f, DS) == ["Caribbean", "Trafficking in human beings"]
-    assert describe(f, DS, 2, 5) == (
-        "Caribbean · Trafficking in human beings · 2015-01-01 to 2017-12-31: 2 of 5 requests"
+    assert describe_parts(f, "en") == ["Caribbean", "Trafficking in human beings"]
+    assert line(f) == (
+        "Caribbean · Trafficking in human beings · Jan 1, 2015 to Dec 31, 2017: 2 of 5 requests"
     )
-    assert describe(Filters(date_to=dt.date(2016, 6, 30)), DS, 3, 5) == (
-        "to 2016-06-30: 3 of 5 requests"
-    )
-    assert describe(Filters(), DS, 5, 5) == "All requests: 5"
-    assert describe_parts(Filters(countries=("TTO",), statuses=("ongoing",)), DS) == [
+    assert line(Filters(date_to=dt.date(2016, 6, 30))) == "Up to Jun 30, 2016: 3 of 5 requests"
+    assert line(Filters()) == "All data: 5 requests"
+    assert describe_parts(Filters(countries=("TTO",), statuses=("ongoing",)), "en") == [
         "Trinidad and Tobago",
         "Ongoing",
+    ]
+    assert describe_parts(Filters(countries=("TTO",), topics=("visas",)), "fr") == [
+        "Trinité-et-Tobago",
+        "Visas",
     ]
 
 
@@ -344,7 +380,8 @@ def test_source_public_round_trips_through_the_link():
     assert f.to_query() == {"region": ["Caribbean"], "source": ["public"]}
     assert Filters.from_query(f.to_query(), ds) == (f, [])
     assert "public-sources" in f.slug()
-    assert describe_parts(f, ds)[-1] == "Public sources only"
+    assert describe_parts(f, "en")[-1] == "Public sources only"
+    assert line(f, "fr", ds).startswith("Caraïbes · ")  # the region and the switch translated
 
 
 def test_a_wrong_source_in_the_link_is_dropped_with_a_notice():

@@ -9,15 +9,15 @@ a reload, reproduces the view. A new session (a shared link, a reload) seeds it 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 import streamlit as st
 
 import acpeu_data as ad
-from acpeu_data import contract, geo, i18n
 from acpeu_data import filters as flt
+from acpeu_data import i18n
 from acpeu_data.i18n import Translate
 from ui import memo, navigation
 
@@ -25,17 +25,6 @@ FILTERS_KEY = "filters"
 LANG_KEY = "lang"
 NOTICES_KEY = "url_notices"
 PAGE_KEY = "current_page"
-# Widget keys, one per Filters field; the tuple fields are multiselects.
-WIDGETS = {
-    "regions": "w_region",
-    "topics": "w_topic",
-    "countries": "w_country",
-    "requester_types": "w_requester_type",
-    "statuses": "w_status",
-    "date_from": "w_from",
-    "date_to": "w_to",
-    "source": "w_source",  # a toggle: True is flt.PUBLIC
-}
 LANG_WIDGET = "w_lang"
 
 
@@ -64,13 +53,22 @@ def _session_filters(ds: ad.Dataset) -> ad.Filters:
     return st.session_state[FILTERS_KEY]
 
 
+def widget_key(dimension: flt.Dimension) -> str:
+    """Return the session key of a dimension's widget, e.g. 'w_region'."""
+    return f"w_{dimension.key}"
+
+
+def _widget_value(dimension: flt.Dimension, value):
+    if dimension.kind == flt.SWITCH:
+        return value == dimension.on
+    return list(value) if dimension.kind == flt.LIST else value
+
+
 def _seed_widgets(filters: ad.Filters, force: bool = False) -> None:
-    for field, key in WIDGETS.items():
+    for dimension in flt.DIMENSIONS:
+        key = widget_key(dimension)
         if force or key not in st.session_state:
-            value = getattr(filters, field)
-            if field == "source":
-                value = value == flt.PUBLIC
-            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+            st.session_state[key] = _widget_value(dimension, getattr(filters, dimension.field))
 
 
 def reset_filters() -> None:
@@ -78,116 +76,73 @@ def reset_filters() -> None:
     empty = ad.Filters()
     st.session_state[FILTERS_KEY] = empty
     st.session_state[NOTICES_KEY] = []
-    for key in WIDGETS.values():
-        st.session_state.pop(key, None)
+    for dimension in flt.DIMENSIONS:
+        st.session_state.pop(widget_key(dimension), None)
     _seed_widgets(empty)
 
 
 def set_countries(iso3s: tuple[str, ...]) -> None:
     """Make the country filter these countries (used by a click on the map)."""
-    st.session_state[WIDGETS["countries"]] = list(iso3s)
+    st.session_state[widget_key(flt.BY_FIELD["countries"])] = list(iso3s)
 
 
-def _region_options(ds: ad.Dataset) -> list[str]:
-    return contract.region_order(ds.countries)
-
-
-def _country_options(ds: ad.Dataset, regions: list[str], chosen: list[str], lang: str) -> list[str]:
-    def build() -> list[str]:
-        countries = ds.countries
-        if regions:
-            countries = countries[countries["region"].isin(regions)]
-        options = set(countries["iso3"]) | set(chosen)
-        return sorted(options, key=lambda iso3: geo.country_name(iso3, lang))
-
-    key = ("country options", tuple(regions), tuple(chosen), lang)
-    return list(memo.for_data(ds, key, build))
+def _options(
+    ds: ad.Dataset, dimension: flt.Dimension, within: tuple[str, ...], lang: str
+) -> list[str]:
+    """Return the values a widget offers: the dimension's, and those already chosen."""
+    chosen = (
+        (st.session_state.get(widget_key(dimension)) or []) if dimension.kind == flt.LIST else []
+    )
+    options = list(dict.fromkeys([*dimension.offered(ds, within), *chosen]))
+    if not dimension.by_name:
+        return options
+    key = ("filter options", dimension.field, tuple(options), lang)
+    return list(
+        memo.for_data(ds, key, lambda: sorted(options, key=lambda v: dimension.name(v, lang)))
+    )
 
 
 def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:
-    state = st.session_state
-    if offers_public_switch(ds):
-        st.toggle(
-            _("Public sources only"),
-            key=WIDGETS["source"],
-            help=_(
-                "Only records whose source is a public web page: every page, figure, map and "
-                "download leaves out the illustrative records."
-            ),
-        )
-    regions = st.multiselect(
-        _("Region"),
-        _region_options(ds),
-        format_func=_,
-        key=WIDGETS["regions"],
-        placeholder=_("All regions"),
-    )
-    st.multiselect(
-        _("Topic"),
-        list(contract.TOPICS),
-        format_func=lambda code: _(contract.TOPICS[code]),
-        key=WIDGETS["topics"],
-        placeholder=_("All topics"),
-    )
-    st.multiselect(
-        _("Country"),
-        _country_options(ds, regions, state.get(WIDGETS["countries"], []), lang),
-        format_func=lambda iso3: geo.country_name(iso3, lang),
-        key=WIDGETS["countries"],
-        placeholder=_("All countries"),
-    )
-    st.multiselect(
-        _("Requester type"),
-        list(contract.REQUESTER_TYPES),
-        format_func=lambda code: _(contract.REQUESTER_TYPES[code]),
-        key=WIDGETS["requester_types"],
-        placeholder=_("Governments and organisations"),
-    )
-    st.multiselect(
-        _("Status"),
-        list(contract.STATUSES),
-        format_func=lambda code: _(contract.STATUSES[code]),
-        key=WIDGETS["statuses"],
-        placeholder=_("All statuses"),
-    )
+    """Draw a widget per dimension, in the declaration's order, and return what they say."""
     first, last = _date_bounds(ds)
     _clip_dates(first, last)
-    st.date_input(
-        _("From"),
-        min_value=first,
-        max_value=last,
-        key=WIDGETS["date_from"],
-        format="YYYY-MM-DD",
-        help=_("Requests received on or after this day. Empty: from the start."),
-    )
-    st.date_input(
-        _("To"),
-        min_value=first,
-        max_value=last,
-        key=WIDGETS["date_to"],
-        format="YYYY-MM-DD",
-        help=_(
-            "The programme as it stood on this day: requests received up to it, each with its "
-            "status on that day. Empty: to the end."
-        ),
-    )
-    values: dict[str, Any] = {field: state.get(key) for field, key in WIDGETS.items()}
-    for field in ("regions", "topics", "countries", "requester_types", "statuses"):
-        values[field] = tuple(sorted(values[field] or ()))
-    public = values.pop("source") and offers_public_switch(ds)
-    return dataclasses.replace(ad.Filters(), **values, source=flt.PUBLIC if public else None)
-
-
-def offers_public_switch(ds: ad.Dataset) -> bool:
-    """Return whether the data holds illustrative records (the switch is offered only then)."""
-    return any(ds.illustrative.values())
+    fields: dict[str, Any] = {}  # Filters' keyword arguments (tuples, dates, a string)
+    for dimension in flt.DIMENSIONS:
+        key = widget_key(dimension)
+        within = fields.get(dimension.within, ()) if dimension.within else ()
+        options = _options(ds, dimension, within, lang)
+        if dimension.kind == flt.SWITCH and options:
+            st.toggle(_(dimension.label), key=key, help=_(dimension.help))
+        elif dimension.kind == flt.LIST:
+            st.multiselect(
+                _(dimension.label),
+                options,
+                format_func=functools.partial(dimension.name, lang=lang),
+                key=key,
+                placeholder=_(dimension.placeholder),
+            )
+        elif dimension.kind == flt.DATE:
+            st.date_input(
+                _(dimension.label),
+                min_value=first,
+                max_value=last,
+                key=key,
+                format="YYYY-MM-DD",
+                help=_(dimension.help),
+            )
+        value = st.session_state.get(key)
+        if dimension.kind == flt.SWITCH:
+            value = dimension.on if value and options else None
+        fields[dimension.field] = tuple(value or ()) if dimension.kind == flt.LIST else value
+    return ad.Filters(**fields)
 
 
 def _clip_dates(first: dt.date, last: dt.date) -> None:
     # A date from a link may lie outside what the date widgets accept.
-    for key in (WIDGETS["date_from"], WIDGETS["date_to"]):
+    for dimension in flt.DIMENSIONS:
+        key = widget_key(dimension)
         value = st.session_state.get(key)
-        if value is not None:
+        if dimension.kind == flt.DATE and value is not None:
             st.session_state[key] = min(max(value, first), last)
 
 
