@@ -19,7 +19,6 @@ from acpeu_data.i18n import Translate
 from acpeu_data.versions import PublishError, Seed, Version
 from ui import data as ui_data
 from ui import store
-from ui.auth import Identity
 from ui.screen import PageContext
 from ui.widgets import download, table
 
@@ -100,7 +99,7 @@ def show_flash() -> None:
         )
 
 
-def publish_upload(identity: Identity, comment: str, _: Translate) -> Version | None:
+def publish_upload(identity, comment: str, _: Translate) -> Version | None:
     """Publish this session's checked upload for everyone; record it in the audit log."""
     dataset = st.session_state.get(ui_data.UPLOAD_KEY)
     files = st.session_state.get(ui_data.UPLOAD_FILES_KEY)
@@ -138,7 +137,7 @@ def publish_upload(identity: Identity, comment: str, _: Translate) -> Version | 
     return version
 
 
-def roll_back(identity: Identity, number: int, comment: str, _: Translate) -> Version | None:
+def roll_back(identity, number: int, comment: str, _: Translate) -> Version | None:
     """Make version `number` current again, as a new version; record it in the audit log."""
     target = store.version_store()
     old = target.get(number)
