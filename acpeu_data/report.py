@@ -233,7 +233,7 @@ def assemble(
         build = views.PAGES.get(page)
         if build is None:
             section = views.Section(page, _(page))
-            section.notes.append(_("This page is not part of printed reports yet."))
+            section.notes.append(views.Note(_("This page is not part of printed reports yet.")))
         else:
             section = build(view)
         report.sections.append(section)
@@ -388,7 +388,7 @@ def render_html(report: Report, charts: list[str]) -> str:
             if chart.figure is not None:
                 out.append(f"<figure>{next(markup)}</figure>")
             out.append(_table(chart.numbers, report.lang, _) + "</div>")
-        out += [f'<p class="note">{esc(note)}</p>' for note in section.notes]
+        out += [f'<p class="note">{esc(note.text)}</p>' for note in section.notes]
         out.append("</section>")
     return "\n".join(out)
 

@@ -56,6 +56,18 @@ class Chart:
     geo: bool = False
 
 
+@dataclass(frozen=True)
+class Note:
+    """A line under a page's charts (a report prints every note as a note).
+
+    `shown_as_info`: the page shows it as an info box, in the place of what it explains (the
+    chart there is no data for), not as a note of its own.
+    """
+
+    text: str
+    shown_as_info: bool = False
+
+
 @dataclass
 class Section:
     """What one page shows for a filter, in one language."""
@@ -65,7 +77,7 @@ class Section:
     headlines: list[Headline] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def headline(self, key: str) -> Headline:
         return next(h for h in self.headlines if h.key == key)
@@ -407,7 +419,9 @@ def requests(view: View) -> Section:
             )
         )
     else:
-        section.notes.append(_("No completed request matches the filter."))
+        section.notes.append(
+            Note(_("No completed request matches the filter."), shown_as_info=True)
+        )
     sdg = request_figures.sdg_targets(rows)
     section.charts.append(
         Chart(
@@ -423,11 +437,13 @@ def requests(view: View) -> Section:
     )
     if made_up:
         section.notes.append(
-            _("Of the {count} requests counted, {illustrative} are illustrative.").format(
-                count=view.number(len(rows)), illustrative=view.number(made_up)
+            Note(
+                _("Of the {count} requests counted, {illustrative} are illustrative.").format(
+                    count=view.number(len(rows)), illustrative=view.number(made_up)
+                )
             )
         )
-    section.notes.append(_(contract.SDG_SOURCE))
+    section.notes.append(Note(_(contract.SDG_SOURCE)))
     return section
 
 
@@ -465,10 +481,12 @@ def countries(view: View) -> Section:
     section.charts = [_chart("map", fig, numbers, geo=True)]
     if made_up:
         section.notes.append(
-            _(
-                "{illustrative} of the {count} requests on this map are illustrative (not from "
-                "a public source); the switch 'Public sources only' leaves them out."
-            ).format(count=view.number(len(view.requests)), illustrative=view.number(made_up))
+            Note(
+                _(
+                    "{illustrative} of the {count} requests on this map are illustrative (not from "
+                    "a public source); the switch 'Public sources only' leaves them out."
+                ).format(count=view.number(len(view.requests)), illustrative=view.number(made_up))
+            )
         )
     return section
 
@@ -604,9 +622,11 @@ def meetings(view: View) -> Section:
                 unknown,
             )
         )
-    section.notes.append(" ".join(notes))
+    section.notes.append(Note(" ".join(notes)))
     section.notes.append(
-        _("Participation is counted per delegation: no names or other personal data are kept.")
+        Note(
+            _("Participation is counted per delegation: no names or other personal data are kept.")
+        )
     )
     return section
 
@@ -622,18 +642,22 @@ def pipeline(view: View) -> Section:
     h = history.history(ds)
     if not ds.has_events:
         section.notes.append(
-            _(
-                "Stages are estimated: the data has no status history (request_events.csv), so "
-                "each request is taken to have had its status since it was received, and a "
-                "completed request to have been ongoing from receipt to completion."
+            Note(
+                _(
+                    "Stages are estimated: the data has no status history (request_events.csv), so "
+                    "each request is taken to have had its status since it was received, and a "
+                    "completed request to have been ongoing from receipt to completion."
+                )
             )
         )
     elif h.is_estimated:
         section.notes.append(
-            _(
-                "Stages are estimated for {count} requests that have no rows in the status "
-                "history (request_events.csv)."
-            ).format(count=view.number(int(h.estimated.sum())))
+            Note(
+                _(
+                    "Stages are estimated for {count} requests that have no rows in the status "
+                    "history (request_events.csv)."
+                ).format(count=view.number(int(h.estimated.sum())))
+            )
         )
     section.text.append(
         _("Stages as of {day}.").format(day=view.date(day))

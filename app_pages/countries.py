@@ -32,7 +32,7 @@ st.caption(
 section = page.section()
 show(page, section.chart("map"), key=MAP_KEY, on_select=_select_clicked_countries)
 for note in section.notes:
-    st.caption(note)
+    st.caption(note.text)
 
 if len(page.filters.countries) == 1:
     iso3 = page.filters.countries[0]

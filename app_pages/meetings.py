@@ -13,7 +13,8 @@ meetings, participation = page.meetings, page.participation
 # The charts are declared once in acpeu_data/views.py (the reports print the same).
 section = page.section()
 show(page, section.chart("map"), key="meetings_map")
-st.caption(section.notes[0])  # what the bubbles and lines are, and what of them is illustrative
+# What the bubbles and lines are, and what of them is illustrative.
+st.caption(section.notes[0].text)
 by_place = views.by_place(page.view())  # participants are then the delegations' counts
 totals = page.memoized_rows(
     "totals", meeting_figures.meeting_totals, meetings, participation, use_reported=not by_place

@@ -19,7 +19,7 @@ section = page.section()
 reference = f.date_to or dt.date.today()
 
 for note in section.notes:
-    st.info(note, icon=":material/info:")
+    st.info(note.text, icon=":material/info:")
 for text in section.text:
     st.caption(text)
 

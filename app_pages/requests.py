@@ -41,11 +41,12 @@ completion = section.find_chart("completion")
 if completion is not None:
     headlines([section.headline(key) for key in ("completed", "median_days", "mean_days")])
     show(page, completion)
-else:
-    st.info(_("No completed request matches the filter."))
-section.notes = [n for n in section.notes if n != _("No completed request matches the filter.")]
+for note in section.notes:
+    if note.shown_as_info:  # in the place of the chart there is no data for
+        st.info(note.text)
 
 st.header(_("Sustainable Development Goal targets the requests touch"), anchor=False)
 show(page, section.chart("sdg"))
 for note in section.notes:
-    st.caption(note)
+    if not note.shown_as_info:
+        st.caption(note.text)

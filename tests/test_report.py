@@ -241,7 +241,9 @@ def test_a_page_without_a_declaration_is_listed_with_a_note(dataset):
     # A page the dashboard may add later, with no builder in acpeu_data/views.py yet.
     content = report.assemble(dataset, FILTER, "en", ["Overview", "Budgets"], made_at=MADE)
     assert [s.title for s in content.sections] == ["Overview", "Budgets"]
-    assert content.sections[1].notes == ["This page is not part of printed reports yet."]
+    assert [n.text for n in content.sections[1].notes] == [
+        "This page is not part of printed reports yet."
+    ]
 
 
 def test_missing_browser_is_a_clear_message_and_html_still_works(dataset, monkeypatch):

@@ -1,4 +1,5 @@
-"""The Data page's shared side: publishing an upload for everyone, the history, rollback, audit.
+"""The Data page's shared side: publishing an upload for everyone, the history, rollback, audit;
+the sections that draw them (published_versions, publish_form, audit_log) and what they do.
 
 Only a data manager (ui.auth) sees the publish and rollback controls and the audit log; every
 signed-in user sees the history. The version store itself is acpeu_data.versions.
@@ -18,6 +19,8 @@ from acpeu_data.i18n import Translate
 from acpeu_data.versions import PublishError, Seed, Version
 from ui import data as ui_data
 from ui import store
+from ui.screen import PageContext
+from ui.widgets import download, table
 
 FLASH_KEY = "publishing_flash"
 MAX_COMMENT_CHARS = 200
@@ -43,14 +46,14 @@ def changes_text(changes: dict | None, _: Translate) -> str:
     if changes is None:
         return "–"
     parts = []
-    for table, counts in changes.items():
+    for name, counts in changes.items():
         bits = [
             f"+{counts.get('added', 0)}" if counts.get("added") else "",
             f"−{counts.get('removed', 0)}" if counts.get("removed") else "",
             f"~{counts.get('changed', 0)}" if counts.get("changed") else "",
         ]
         if any(bits):
-            parts.append(f"{table}: {' '.join(b for b in bits if b)}")
+            parts.append(f"{name}: {' '.join(b for b in bits if b)}")
     return " · ".join(parts) if parts else _("no change")
 
 
@@ -187,3 +190,123 @@ def audit_frame(events: list[dict], _: Translate) -> pd.DataFrame:
         )
     columns = [_("When (UTC)"), _("Event"), _("E-mail"), _("Details")]
     return pd.DataFrame(rows, columns=columns)
+
+
+def published_versions(page: PageContext) -> None:
+    """'Published versions': the history (everyone), what publishing does (a data manager, before
+    the first publication), and the rollback form (a data manager, once there is an earlier
+    version)."""
+    _ = page._
+    can_publish = page.identity.is_data_manager
+    try:
+        history = store.version_store().history()
+    except ad.DataError:  # the database cannot be read: its problems are listed above
+        history = []
+    if history or can_publish:
+        st.header(_("Published versions"), anchor=False)
+    if history:
+        st.write(
+            _(
+                "Every publication is kept: who published it, when, why, its rows and what "
+                "changed since the version before. Everyone sees the newest."
+            )
+        )
+        table(page, history_frame(history, _, page.lang))
+    elif can_publish and ui_data.configured_url() is not None:
+        st.write(
+            _(
+                "Nothing has been published yet: everyone sees the tables of the database. Upload "
+                "files below, check them, and publish them for everyone: they replace the tables, "
+                "and the data in them now is kept as version 1."
+            )
+        )
+    elif can_publish:
+        st.write(
+            _(
+                "Nothing has been published yet: everyone sees the data folder. Upload files "
+                "below, check them, and publish them for everyone."
+            )
+        )
+    if can_publish and len(history) > 1:
+        _rollback_form(page, history)
+
+
+def _rollback_form(page: PageContext, history: list[Version]) -> None:
+    """Choose an earlier version and say why; it becomes current again as a new version."""
+    _ = page._
+    with st.form("rollback", border=True):
+        st.subheader(_("Make an earlier version current again"), anchor=False)
+        earlier = {v.number: v for v in history[1:]}
+        chosen = st.selectbox(
+            _("Version"),
+            list(earlier),
+            format_func=lambda number: _("Version {number} of {when}: {comment}").format(
+                number=number,
+                when=when(earlier[number].published_at, page.lang),
+                comment=earlier[number].comment or kind_text(earlier[number], _),
+            ),
+            key="rollback_version",
+        )
+        reason = st.text_input(
+            _("Why (a short comment, kept in the history)"),
+            max_chars=MAX_COMMENT_CHARS,
+            key="rollback_comment",
+        )
+        if st.form_submit_button(_("Make this version current again"), icon=":material/history:"):
+            if not reason.strip():
+                st.error(_("Write a short comment first: it tells the others why."))
+            else:
+                roll_back(page.identity, chosen, reason.strip(), _)
+                st.rerun()
+
+
+def publish_form(page: PageContext) -> None:
+    """For a data manager looking at a checked upload: publish it for everyone, with a comment."""
+    _ = page._
+    if not (
+        page.identity.is_data_manager
+        and page.state.is_upload
+        and st.session_state.get(ui_data.UPLOAD_FILES_KEY)
+    ):
+        return
+    with st.form("publish", border=True):
+        st.subheader(_("Publish these files for everyone"), anchor=False)
+        st.write(
+            _(
+                "The files you uploaded have no errors and are what you see now. Publishing "
+                "keeps them as a new version: everyone sees them from their next click, and "
+                "the version before stays in the history."
+            )
+        )
+        comment = st.text_input(
+            _("What is new (a short comment, kept in the history)"),
+            max_chars=MAX_COMMENT_CHARS,
+            key="publish_comment",
+        )
+        if st.form_submit_button(_("Publish"), type="primary", icon=":material/publish:"):
+            if not comment.strip():
+                st.error(_("Write a short comment first: it tells the others what changed."))
+            else:
+                with st.spinner(_("Publishing...")):
+                    publish_upload(page.identity, comment.strip(), _)
+                st.rerun()
+
+
+def audit_log(page: PageContext) -> None:
+    """For a data manager: the last sign-ins, refusals, publications and rollbacks, and the
+    whole log as a download."""
+    _ = page._
+    if not page.identity.is_data_manager:
+        return
+    st.header(_("Audit log"), anchor=False)
+    log = store.audit_log()
+    events = log.read(last=AUDIT_ROWS_SHOWN)
+    st.write(
+        _(
+            "Sign-ins, refusals, publications and rollbacks, newest first (the last {count})."
+        ).format(count=page.number(AUDIT_ROWS_SHOWN))
+    )
+    table(page, audit_frame(events, _))
+    download(
+        _("Download the audit log (JSON lines)"), log.raw, "acpeu-audit.jsonl", key="audit_download"
+    )
