@@ -63,8 +63,10 @@ def table(page: PageContext, frame: pd.DataFrame, columns: tables.Columns | None
     """Show a table, its columns as declared (tables.Column: labels, kinds, widths); a large
     one loads as the reader scrolls, and says so."""
     config = column_config(columns, page._) if columns else None
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, lazy=True)
-    if len(frame) > LAZY_ROWS:
+    # Lazy only when large: a small lazy table took the browser longer to draw (bench/README.md).
+    lazy = len(frame) > LAZY_ROWS
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, lazy=lazy)
+    if lazy:
         st.caption(
             page._(
                 "{rows} rows: more load as you scroll; sorting works on all of them. "
