@@ -55,11 +55,14 @@ def kpis(
     participation: pd.DataFrame,
     *,
     by_place: bool = False,
+    totals: pd.DataFrame | None = None,
 ) -> Kpis:
     """Return the headline figures of filtered requests, meetings and participation.
 
     With `by_place` (a region or country filter), participants are those of the delegations
     from the chosen places (the participation rows), not the meetings' published totals.
+    `totals`: meeting_totals of the same meetings, participation and `by_place`, when the
+    caller has it already.
     """
     government = is_government(requests)
     requester = arrays.codes(requests, "requester")
@@ -77,7 +80,8 @@ def kpis(
     if real is not requests:
         arrays.subset(requests, real, real_rows)
     real_reached = len(reached_countries(arrays.pairs(real))) if len(real) else 0
-    totals = meeting_totals(meetings, participation, use_reported=not by_place)
+    if totals is None:
+        totals = meeting_totals(meetings, participation, use_reported=not by_place)
     programme = totals[totals["programme"]]
     known = programme["total"].notna()
     return Kpis(

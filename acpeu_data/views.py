@@ -544,7 +544,11 @@ def meetings(view: View) -> Section:
     # Only the meetings' figures are used here: no requests (filtering them was a sixth of
     # this section at a million requests).
     k = headline_figures.kpis(
-        view.dataset.requests.iloc[:0], view.meetings, view.participation, by_place=by_place(view)
+        view.dataset.requests.iloc[:0],
+        view.meetings,
+        view.participation,
+        by_place=by_place(view),
+        totals=totals,
     )
     coverage = _("of the {covered} participants whose gender was reported (of {total})").format(
         covered=view.number(women.covered), total=view.number(women.participants)

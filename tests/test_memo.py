@@ -97,6 +97,20 @@ def test_size_of_counts_frames_arrays_figures_and_containers():
     assert memo.size_of(figure) >= 3_200_000
     assert memo.size_of((figure, frame)) >= 4_800_000
     assert memo.size_of({"k": [np.zeros(1000)] * 3}) >= 24_000
+    # Read from the frame's blocks: the same figure as memory_usage for every kind of column.
+    mixed = pd.DataFrame(
+        {
+            "code": pd.Categorical(["a", "b", "a"]),
+            "name": pd.array(["x", None, "z"], dtype="string"),
+            "n": [1, 2, 3],
+            "share": [0.5, 1.0, None],
+            "items": [["a"], [], ["b", "c"]],
+            "on": pd.to_datetime(["2020-01-01", None, "2021-05-02"]),
+        },
+        index=pd.Index([10, 20, 30]),
+    ).iloc[[0, 2]]
+    assert memo.size_of(mixed) == mixed.memory_usage(deep=False).sum()
+    assert memo.size_of([1, 2.0, "three", None]) > memo.size_of([])
 
 
 def test_lru_is_bounded_by_bytes_and_keeps_nothing_larger_than_its_budget():
