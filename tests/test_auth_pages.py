@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -19,13 +20,6 @@ PAGES = [
     "app_pages/meetings.py",
     "app_pages/data.py",
 ]
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "0123456789abcdef0123456789abcdef",
-    "client_id": "acpeu",
-    "client_secret": "secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 ACCESS = {"viewers": ["@viewers.example.org"], "data_managers": ["manager@example.org"]}
 
 
@@ -36,16 +30,7 @@ def versions_dir(tmp_path, monkeypatch) -> Path:
 
 
 def app_for(user: dict | None, access: dict | None = ACCESS, page: str | None = None) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.secrets["auth"] = AUTH
-    if access is not None:
-        app.secrets["access"] = access
-    app.user = user if user is not None else {"is_logged_in": False}
-    app.run()
-    if page:
-        app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_app(page, access=access, user=user or {"is_logged_in": False})
 
 
 def shows_no_data(app: AppTest) -> bool:
@@ -127,9 +112,7 @@ def open_server():
 
 
 def test_an_open_server_without_sign_in_says_so(open_server, caplog):
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.run()
-    app.switch_page("app_pages/data.py").run()
+    app = open_app("app_pages/data.py")
     assert any("anyone who can reach it sees all the data" in w.value for w in app.warning)
     assert app.dataframe
     # ... and the server log, once per process.
@@ -137,7 +120,5 @@ def test_an_open_server_without_sign_in_says_so(open_server, caplog):
 
 
 def test_a_local_server_without_sign_in_does_not_warn():
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.run()
-    app.switch_page("app_pages/data.py").run()
+    app = open_app("app_pages/data.py")
     assert not [w for w in app.warning if "anyone who can reach" in w.value]

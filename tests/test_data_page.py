@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 import acpeu_data as ad
@@ -23,13 +24,7 @@ TRICKY_TITLE = "=1+1 <script>alert(1)</script> <b>bold</b>"
 def data_page(folder: Path | None = None, monkeypatch=None, state: dict | None = None) -> AppTest:
     if folder is not None:
         monkeypatch.setenv("ACPEU_DATA_DIR", str(folder))
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for key, value in (state or {}).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page("app_pages/data.py").run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_app("app_pages/data.py", state=state)
 
 
 def bundled_files(title: str | None = None) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 from test_database import as_text, execute, imported
 
@@ -367,29 +368,17 @@ def test_no_password_in_a_publication_error(postgres, valid_dir):
 
 # --- the Data page (AppTest) -------------------------------------------------------------------
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "0123456789abcdef0123456789abcdef",
-    "client_id": "acpeu",
-    "client_secret": "secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-
 
 def manager_data_page(monkeypatch, url: str, tmp_path: Path, state: dict | None = None) -> AppTest:
     monkeypatch.setenv(database.URL_ENV, url)
     monkeypatch.setenv(database.CHECK_ENV, "3600")
     monkeypatch.setenv("ACPEU_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.secrets["auth"] = AUTH
-    app.secrets["access"] = {"viewers": [], "data_managers": [MANAGER]}
-    app.user = {"is_logged_in": True, "email": MANAGER, "iat": 7}
-    for key, value in (state or {}).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page("app_pages/data.py").run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_app(
+        "app_pages/data.py",
+        state=state,
+        access={"viewers": [], "data_managers": [MANAGER]},
+        user={"is_logged_in": True, "email": MANAGER, "iat": 7},
+    )
 
 
 def test_the_data_page_offers_publishing_to_the_database(tmp_path, valid_dir, monkeypatch):
