@@ -441,8 +441,13 @@ def profile_meetings_for_display(meetings: pd.DataFrame, _: Translate) -> pd.Dat
 def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFrame:
     """Return the per-country counts to map: names in the reader's language, chosen regions only."""
     if regions:
-        by_country = by_country[by_country["region"].isin(regions)]
-    return by_country.assign(name=by_country["iso3"].map(lambda c: geo.country_name(c, lang)))
+        rows = np.flatnonzero(np.isin(by_country["region"].to_numpy(dtype=object), list(regions)))
+    else:
+        rows = np.arange(len(by_country))
+    # One frame built from the columns' arrays, not a selection then an assignment.
+    shown = {column: by_country[column].array.take(rows) for column in by_country.columns}
+    shown["name"] = [geo.country_name(c, lang) for c in by_country["iso3"].array.take(rows)]
+    return pd.DataFrame(shown, index=by_country.index.take(rows))
 
 
 # --- the Pipeline page (acpeu_data.history) ------------------------------------------------------
