@@ -37,21 +37,7 @@ def meeting_totals(
     (delegations from chosen places) the total is the breakdown only.
     """
     ids = meetings["meeting_id"]
-    made_up_rows = illustrative_mask(participation)
-    people = participation["participants"].to_numpy(dtype="float64")
-    per = (
-        pd.DataFrame(
-            {
-                "meeting_id": participation["meeting_id"].to_numpy(dtype=object),
-                "people": people,
-                "made_up": np.where(made_up_rows, people, 0.0),
-            }
-        )
-        .groupby("meeting_id", sort=False)[["people", "made_up"]]
-        .sum()
-    )
-    breakdown = ids.map(per["people"]).astype("float64")
-    made_up = ids.map(per["made_up"]).fillna(0).astype("int64")
+    breakdown, made_up = _breakdowns(meetings, participation)
     if use_reported and "reported_participants" in meetings:
         reported = meetings["reported_participants"].astype("float64")
     else:
@@ -79,6 +65,49 @@ def meeting_totals(
             "illustrative": made_up.where(~from_reported, 0),
         },
         index=meetings.index,
+    )
+
+
+def _breakdowns(meetings: pd.DataFrame, participation: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Return per meeting the participants of its rows in `participation` (NaN when it has
+    none) and those of its illustrative rows (0 when none), as Series over the meetings' index."""
+    made_up_rows = illustrative_mask(participation)
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:  # repeated meeting ids: each copy gets the id's sums
+        return _breakdowns_by_id(meetings, participation, made_up_rows)
+    inside = positions >= 0
+    at = positions[inside]
+    people = arrays.column(participation, "participants")[inside].astype("float64")
+    size = len(meetings)
+    # Sums of whole numbers in float64: exact, in any order (a groupby's sums).
+    rows = np.bincount(at, minlength=size)
+    sums = np.bincount(at, people, minlength=size)
+    invented = np.bincount(at, np.where(made_up_rows[inside], people, 0.0), minlength=size)
+    return (
+        pd.Series(np.where(rows > 0, sums, np.nan), index=meetings.index),
+        pd.Series(invented.astype("int64"), index=meetings.index),
+    )
+
+
+def _breakdowns_by_id(
+    meetings: pd.DataFrame, participation: pd.DataFrame, made_up_rows: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    people = participation["participants"].to_numpy(dtype="float64")
+    per = (
+        pd.DataFrame(
+            {
+                "meeting_id": participation["meeting_id"].to_numpy(dtype=object),
+                "people": people,
+                "made_up": np.where(made_up_rows, people, 0.0),
+            }
+        )
+        .groupby("meeting_id", sort=False)[["people", "made_up"]]
+        .sum()
+    )
+    ids = meetings["meeting_id"]
+    return (
+        ids.map(per["people"]).astype("float64"),
+        ids.map(per["made_up"]).fillna(0).astype("int64"),
     )
 
 
@@ -238,23 +267,46 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
 MAX_LINKS = 300
 
 
+def _place_numbers(meetings: pd.DataFrame) -> np.ndarray:
+    """Return each meeting's place: the rank of its (lat, lon) among the table's distinct
+    pairs in sorted order, -1 when it has no coordinates. Kept per loaded table and masked for
+    its subsets: in a subset the ranks keep the order of the subset's own distinct pairs."""
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        lat = table["lat"].to_numpy(dtype="float64")
+        lon = table["lon"].to_numpy(dtype="float64")
+        located = ~(np.isnan(lat) | np.isnan(lon))
+        numbers = np.full(len(table), -1, dtype="int64")
+        if located.any():
+            pairs = np.column_stack([lat[located], lon[located]])
+            _, inverse = np.unique(pairs, axis=0, return_inverse=True)
+            numbers[located] = inverse.ravel()
+        return arrays.frozen(numbers)
+
+    return arrays.cached(meetings, "place numbers", build)
+
+
 def _places(meetings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return each meeting's venue number (-1 when it has no coordinates), and each venue's
-    first meeting (position), venues numbered in the order they first appear."""
-    lat = meetings["lat"].to_numpy(dtype="float64")
-    lon = meetings["lon"].to_numpy(dtype="float64")
-    located = ~(np.isnan(lat) | np.isnan(lon))
-    place = np.full(len(meetings), -1, dtype="int64")
-    if located.any():
-        pairs = np.column_stack([lat[located], lon[located]])
-        _, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
-        # np.unique numbers places in sorted order; renumber them by first appearance.
+    first meeting (position), venues numbered in the order they first appear. Read-only: kept
+    per frame."""
+
+    def build(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        numbers = _place_numbers(table)
+        located = numbers >= 0
+        place = np.full(len(table), -1, dtype="int64")
+        if not located.any():
+            return arrays.frozen(place), arrays.frozen(np.array([], dtype="int64"))
+        # Numbers in sorted order of the pairs, as np.unique(pairs, axis=0) numbers them;
+        # renumber them by first appearance.
+        _, first, inverse = np.unique(numbers[located], return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
         place[located] = rank[inverse.ravel()]
-        return place, np.flatnonzero(located)[np.sort(first)]
-    return place, np.array([], dtype="int64")
+        return arrays.frozen(place), arrays.frozen(np.flatnonzero(located)[np.sort(first)])
+
+    return arrays.cached(meetings, "places", build, from_root=False)
 
 
 def meeting_links(
@@ -267,15 +319,11 @@ def meeting_links(
     """
     columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
     place, first = _places(meetings)
-    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
-    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
-    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
-    at = np.where(position >= 0, place[position], -1)
-    keep = (at >= 0) & (country != "")
-    keep[keep] = country[keep] != venue_country[position[keep]]
-    codes, names = pd.factorize(country[keep])
-    key = codes.astype("int64") * max(len(first), 1) + at[keep]
-    people = participation["participants"].to_numpy()[keep]
+    flows = _flows(meetings, participation, place)
+    if flows is None:
+        flows = _flows_by_id(meetings, participation, place)
+    codes, names, at, people = flows
+    key = codes.astype("int64") * max(len(first), 1) + at
     sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
     used = np.flatnonzero(sums > 0)
     used = used[np.argsort(-sums[used], kind="stable")][:limit]
@@ -296,6 +344,47 @@ def meeting_links(
         columns=columns,
     )
     return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
+
+
+Flows = tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]
+
+
+def _flows(meetings: pd.DataFrame, participation: pd.DataFrame, place: np.ndarray) -> Flows | None:
+    """Return the delegation rows that draw a line (a country other than the venue's, a venue
+    with coordinates): their country as codes numbered by first appearance, the countries, the
+    venue and the participants. None when meeting ids repeat."""
+    position = arrays.meeting_positions(meetings, participation)
+    if position is None:
+        return None
+    countries = arrays.codes(participation, "country_iso3")
+    country = countries.codes
+    venues = arrays.codes(meetings, "country_iso3")
+    # The venue's country among the delegations' codes (-2: none, or no delegation from it).
+    venue_code = np.array([countries.where.get(v, -2) for v in venues.uniques] + [-2])
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country >= 0)
+    if "" in countries.where:  # an empty cell, as a missing one, names no country
+        keep &= country != countries.where[""]
+    keep[keep] = country[keep] != venue_code[venues.codes[position[keep]]]
+    kept = country[keep]
+    # Countries numbered in the order they first appear (pd.factorize's order).
+    distinct, first = np.unique(kept, return_index=True)
+    distinct = distinct[np.argsort(first, kind="stable")]
+    number = np.zeros(len(countries.uniques), dtype="int64")
+    number[distinct] = np.arange(len(distinct))
+    people = arrays.column(participation, "participants")[keep]
+    return number[kept], countries.uniques[distinct], at[keep], people
+
+
+def _flows_by_id(meetings: pd.DataFrame, participation: pd.DataFrame, place: np.ndarray) -> Flows:
+    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country != "")
+    keep[keep] = country[keep] != venue_country[position[keep]]
+    codes, names = pd.factorize(country[keep])
+    return codes, pd.Index(names), at[keep], participation["participants"].to_numpy()[keep]
 
 
 def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
