@@ -50,6 +50,11 @@ def plain(values):
     return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
+def plain_list(values) -> list:
+    """Return text values as a list, each escaped as `plain` does (cheaper for a few values)."""
+    return [html.escape(v, quote=False) if isinstance(v, str) else v for v in values]
+
+
 def _values(series: pd.Series) -> np.ndarray | list:
     """Return a column as the figure should hold it: cheap to copy and small as JSON.
 
@@ -89,20 +94,17 @@ def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
 SUBTITLE = "<br><span style='font-size:13px;font-weight:normal'>"
 
 
+def with_note(title: str, note: str | None) -> str:
+    """Return a figure title with a second line in smaller type (e.g. what is illustrative)."""
+    return f"{title}{SUBTITLE}{note}</span>" if note else title
+
+
 def plain_title(title: str) -> str:
     """Return a title with a second line (Title + SUBTITLE + note + </span>) as 'Title (note)'."""
     if SUBTITLE not in title:
         return title
     head, note = title.split(SUBTITLE, 1)
     return f"{head} ({note.removesuffix('</span>')})"
-
-
-def retitled(fig: go.Figure, title: str) -> go.Figure:
-    """Return the figure with another title (in place: call it on a figure just built)."""
-    fig.layout.title.text = title
-    if SUBTITLE in title:
-        fig.layout.margin.t = max(fig.layout.margin.t or 0, 84)
-    return fig
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:
@@ -124,17 +126,35 @@ def bar(
     value_title: str,
 ) -> go.Figure:
     """Return a horizontal bar chart with the values printed on the bars."""
-    values = _values(frame[value])
+    return bars(
+        frame[label].tolist(),
+        frame[value].to_numpy(),
+        title=title,
+        colours=colours,
+        value_title=value_title,
+    )
+
+
+def bars(
+    labels: list,
+    values: np.ndarray,
+    *,
+    title: str,
+    colours: list[str] | str,
+    value_title: str,
+) -> go.Figure:
+    """Return a horizontal bar chart of values per label, the values printed on the bars."""
     trace = dict(
         type="bar",
-        x=values,
-        y=_values(plain(frame[label])),
+        # Numbers as _values holds them: a numpy array (float64 where some are missing).
+        x=values.astype("float64") if values.dtype.kind == "f" else values,
+        y=plain_list(labels),
         orientation="h",
         marker=dict(
             color=colours if isinstance(colours, str) else list(colours),
             line=dict(color="#1f2937", width=0.5),
         ),
-        text=[str(v) for v in frame[value].tolist()],
+        text=[str(v) for v in values.tolist()],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>",
@@ -142,15 +162,18 @@ def bar(
     return _figure(
         [trace],
         title,
-        height=120 + 34 * max(len(frame), 1),
+        height=120 + 34 * max(len(labels), 1),
         xaxis=_axis(value_title, rangemode="tozero"),
         yaxis=dict(autorange="reversed", automargin=True),
         showlegend=False,
     )
 
 
-def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
-    """Return cumulative requests received per topic over time (one line per topic, plus all)."""
+def cumulative_by_topic(
+    over_time: pd.DataFrame, _: Translate, note: str | None = None
+) -> go.Figure:
+    """Return cumulative requests received per topic over time (one line per topic, plus all);
+    `note`, a second line under the title."""
     hover = "%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>"
     # Columns taken out once and cut per topic by position: six masks over the frame and six
     # date formattings would cost more than the figure itself.
@@ -183,7 +206,7 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
         )
     return _figure(
         traces,
-        _("Requests received over time, cumulative, by topic"),
+        with_note(_("Requests received over time, cumulative, by topic"), note),
         height=420,
         xaxis=_axis(_("Month received")),
         yaxis=_axis(_("Requests (cumulative)"), rangemode="tozero"),
@@ -220,11 +243,14 @@ def _geo(lataxis_range: tuple[float, float] = (-50, 62), *, fit: bool = False) -
     )
 
 
-def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> go.Figure:
+def requests_map(
+    by_country: pd.DataFrame, _: Translate, fit: bool = False, note: str | None = None
+) -> go.Figure:
     """Return the world map of requests per ACP country, with regional-organisation requests apart.
 
     Country shapes show direct requests (the country requested, or was named as beneficiary);
     open diamonds show requests of regional organisations counted for their member states.
+    `note`: a second line under the title.
     """
     # customdata starts with the ISO3 code on every trace: a click on a marker reports no
     # `location`, so the click-to-filter reads the code from there.
@@ -271,7 +297,7 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
     geo = _geo(fit=fit)
     return _figure(
         traces,
-        _("Requests per ACP country"),
+        with_note(_("Requests per ACP country"), note),
         height=560,
         geo=geo,
         showlegend=True,

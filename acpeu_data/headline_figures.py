@@ -75,32 +75,33 @@ def kpis(
     real_rows = ~illustrative_mask(requests)
     governments = _distinct(requester, government)
     organisations = _distinct(requester, ~government)
-    reached = len(reached_countries(arrays.pairs(requests)))
-    real = requests[real_rows] if not real_rows.all() else requests
-    if real is not requests:
-        arrays.subset(requests, real, real_rows)
-    real_reached = len(reached_countries(arrays.pairs(real))) if len(real) else 0
+    pairs = arrays.pairs(requests)
+    reached = len(reached_countries(pairs))
+    # The pairs of the real requests only: those pairs' countries.
+    real_reached = len(pd.unique(pairs.codes[pairs.beneficiary & real_rows[pairs.rows]]))
     if totals is None:
         totals = meeting_totals(meetings, participation, use_reported=not by_place)
-    programme = totals[totals["programme"]]
-    known = programme["total"].notna()
+    programme = totals["programme"].to_numpy(dtype=bool)
+    total = totals["total"].to_numpy(dtype="float64")
+    known = programme & ~np.isnan(total)
+    meetings_held = int(np.count_nonzero(programme))
     return Kpis(
         requests=len(requests),
         governments=governments,
         regional_organisations=organisations,
         trafficking_or_smuggling_share=share,
         countries_reached=reached,
-        meetings=len(programme),
-        participants=int(programme.loc[known, "total"].sum()),
+        meetings=meetings_held,
+        participants=int(total[known].sum()),
         requests_illustrative=int(np.count_nonzero(~real_rows)),
         governments_illustrative=governments - _distinct(requester, government & real_rows),
         regional_organisations_illustrative=organisations
         - _distinct(requester, ~government & real_rows),
         countries_reached_illustrative=reached - real_reached,
-        related_events=len(totals) - len(programme),
-        participants_illustrative=int(programme.loc[known, "illustrative"].sum()),
-        participants_more_than=bool(programme.loc[known, "more_than"].any()),
-        meetings_unknown_total=int((~known).sum()),
+        related_events=len(totals) - meetings_held,
+        participants_illustrative=int(totals["illustrative"].to_numpy()[known].sum()),
+        participants_more_than=bool(totals["more_than"].to_numpy(dtype=bool)[known].any()),
+        meetings_unknown_total=meetings_held - int(np.count_nonzero(known)),
     )
 
 

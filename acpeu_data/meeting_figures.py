@@ -20,7 +20,7 @@ def illustrative_participants(participation: pd.DataFrame) -> int:
 
 def is_programme_meeting(meetings: pd.DataFrame) -> np.ndarray:
     """Return a boolean array over meetings: True for the programme's own meetings."""
-    return meetings["kind"].isin(contract.PROGRAMME_MEETING_KINDS).to_numpy(dtype=bool)
+    return arrays.codes(meetings, "kind").isin(contract.PROGRAMME_MEETING_KINDS)
 
 
 def meeting_totals(
@@ -36,62 +36,63 @@ def meeting_totals(
     illustrative (how many of the total rest on illustrative rows). Without `use_reported`
     (delegations from chosen places) the total is the breakdown only.
     """
-    ids = meetings["meeting_id"]
-    breakdown, made_up = _breakdowns(meetings, participation)
-    if use_reported and "reported_participants" in meetings:
-        reported = meetings["reported_participants"].astype("float64")
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        breakdown, made_up = _breakdowns_merged(meetings, participation)
     else:
-        reported = pd.Series(np.nan, index=meetings.index)
-    qualifier = (
-        meetings["reported_qualifier"]
-        if "reported_qualifier" in meetings
-        else pd.Series("", index=meetings.index)
+        # One bincount per figure over the rows' meeting positions instead of a groupby and
+        # two maps (the Overview and Meetings pages need this on every filter change).
+        inside = positions >= 0
+        at = positions[inside]
+        people = arrays.column(participation, "participants")[inside].astype("float64")
+        people = np.where(np.isnan(people), 0.0, people)  # skipped, as groupby's sum does
+        invented = np.where(illustrative_mask(participation)[inside], people, 0.0)
+        size = len(meetings)
+        rows = np.bincount(at, minlength=size)
+        breakdown = np.where(rows > 0, np.bincount(at, people, minlength=size), np.nan)
+        made_up = np.bincount(at, invented, minlength=size).astype("int64")
+    reported = (
+        arrays.column(meetings, "reported_participants").astype("float64")
+        if use_reported and "reported_participants" in meetings
+        else np.full(len(meetings), np.nan)
     )
-    more_than = reported.notna() & (qualifier == "more_than")
-    own = meetings["reported_source"] if "reported_source" in meetings else None
+    from_reported = ~np.isnan(reported)
+    more_than = from_reported & (
+        arrays.codes(meetings, "reported_qualifier").eq("more_than")
+        if "reported_qualifier" in meetings
+        else False
+    )
+    # Where the total is published: the meeting's own reported_source, else its source.
     source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
-    reported_source = source if own is None else own.where(own.fillna("") != "", source)
-    from_reported = reported.notna()
+    where = source.to_numpy(dtype=object)
+    if "reported_source" in meetings:
+        own = meetings["reported_source"]
+        cells = own.to_numpy(dtype=object)
+        where = np.where(pd.notna(cells) & (cells != ""), cells, where)
+        source = own
+    reported_source = pd.array(np.where(from_reported, where, ""), dtype=source.dtype)
     return pd.DataFrame(
         {
-            "meeting_id": ids,
+            "meeting_id": meetings["meeting_id"].array,
             "programme": is_programme_meeting(meetings),
             "reported": reported,
-            "more_than": more_than.to_numpy(dtype=bool),
-            "reported_source": reported_source.where(from_reported, ""),
+            "more_than": more_than,
+            "reported_source": reported_source,
             "breakdown": breakdown,
             "breakdown_illustrative": made_up,
-            "total": reported.where(from_reported, breakdown),
-            "illustrative": made_up.where(~from_reported, 0),
+            "total": np.where(from_reported, reported, breakdown),
+            "illustrative": np.where(from_reported, 0, made_up),
         },
         index=meetings.index,
     )
 
 
-def _breakdowns(meetings: pd.DataFrame, participation: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Return per meeting the participants of its rows in `participation` (NaN when it has
-    none) and those of its illustrative rows (0 when none), as Series over the meetings' index."""
+def _breakdowns_merged(
+    meetings: pd.DataFrame, participation: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    # Meetings whose ids repeat: each copy gets the id's figures, as a map gives them.
+    ids = meetings["meeting_id"]
     made_up_rows = illustrative_mask(participation)
-    positions = arrays.meeting_positions(meetings, participation)
-    if positions is None:  # repeated meeting ids: each copy gets the id's sums
-        return _breakdowns_by_id(meetings, participation, made_up_rows)
-    inside = positions >= 0
-    at = positions[inside]
-    people = arrays.column(participation, "participants")[inside].astype("float64")
-    size = len(meetings)
-    # Sums of whole numbers in float64: exact, in any order (a groupby's sums).
-    rows = np.bincount(at, minlength=size)
-    sums = np.bincount(at, people, minlength=size)
-    invented = np.bincount(at, np.where(made_up_rows[inside], people, 0.0), minlength=size)
-    return (
-        pd.Series(np.where(rows > 0, sums, np.nan), index=meetings.index),
-        pd.Series(invented.astype("int64"), index=meetings.index),
-    )
-
-
-def _breakdowns_by_id(
-    meetings: pd.DataFrame, participation: pd.DataFrame, made_up_rows: np.ndarray
-) -> tuple[pd.Series, pd.Series]:
     people = participation["participants"].to_numpy(dtype="float64")
     per = (
         pd.DataFrame(
@@ -104,11 +105,9 @@ def _breakdowns_by_id(
         .groupby("meeting_id", sort=False)[["people", "made_up"]]
         .sum()
     )
-    ids = meetings["meeting_id"]
-    return (
-        ids.map(per["people"]).astype("float64"),
-        ids.map(per["made_up"]).fillna(0).astype("int64"),
-    )
+    breakdown = ids.map(per["people"]).to_numpy(dtype="float64", na_value=np.nan)
+    made_up = ids.map(per["made_up"]).fillna(0).to_numpy(dtype="int64")
+    return breakdown, made_up
 
 
 def participation_by_meeting(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:

@@ -72,30 +72,34 @@ def _mapped(column: pd.Series, to_label: Callable[[str], str]) -> np.ndarray:
 
 def numbers(frame: pd.DataFrame, columns: Mapping[str, str], translate: Translate | None = None):
     """Return the columns of a chart's frame renamed for reading (its 'show the numbers' table)."""
-    shown = frame[list(columns)].copy()
-    if translate is not None:
-        for column in columns:
-            if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
-                shown[column] = shown[column].map(
-                    lambda v: translate(v) if isinstance(v, str) else v
-                )
-    return shown.rename(columns=dict(columns))
+    shown = {}
+    for column, title in columns.items():
+        values = frame[column]
+        if translate is not None and (
+            values.dtype == object or str(values.dtype) in ("str", "string")
+        ):
+            values = values.map(lambda v: translate(v) if isinstance(v, str) else v)
+        # The column's own array: one frame built at once, no copy, selection or renaming.
+        shown[title] = values.array
+    return pd.DataFrame(shown, index=frame.index)
 
 
 def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return the cumulative-by-topic frame as one row per month, one column per topic."""
     if over_time.empty:
         return pd.DataFrame({_("Month"): []})
-    # One row per month and topic already: a plain pivot, not pivot_table's group-by.
-    wide = over_time.pivot(index="month", columns="topic", values="cumulative")
-    # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
-    wide = wide[
-        [code for code in [*contract.TOPICS, request_figures.TOTAL] if code in wide.columns]
-    ]
+    # requests_over_time gives each topic's months together, in order: a reshape, in the
+    # legend's order (the contract's topics, then all requests).
+    topics = list(dict.fromkeys(over_time["topic"]))
+    count = len(over_time) // len(topics)
+    values = over_time["cumulative"].to_numpy().reshape(len(topics), count)
     labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
-    wide = wide.rename(columns=_labels(labels, _))
-    wide.index = wide.index.strftime("%Y-%m")
-    return wide.reset_index(names=_("Month"))
+    to_label = _labels(labels, _)
+    shown = {_("Month"): over_time["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    for code in [*contract.TOPICS, request_figures.TOTAL]:
+        if code in topics:
+            shown[to_label(code)] = values[topics.index(code)]
+    return pd.DataFrame(shown)
 
 
 # The Source column is a link column: a URL shows its site; an illustrative record links to

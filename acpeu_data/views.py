@@ -94,7 +94,9 @@ class View:
     """The inputs of a page: the data, the filter and the language; filtered rows made once.
 
     `rows(table)` gives a table's filtered rows (the Streamlit layer passes its memo's);
-    by default they are filtered here, each when first needed.
+    by default they are filtered here, each when first needed. `shared(name, build)` gives
+    what a page needs beside its section (meeting totals): the Streamlit layer passes its
+    memo, so that the section and the page build it once; by default it is built here.
     """
 
     def __init__(
@@ -104,10 +106,12 @@ class View:
         lang: str,
         *,
         rows: Callable[[str], pd.DataFrame] | None = None,
+        shared: Callable[[str, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
     ):
         self.dataset, self.filters, self.lang = dataset, filters, i18n.normalise_language(lang)
         self._ = i18n.translator(self.lang)
         self._rows = rows or self._filter
+        self._shared = shared or (lambda _name, build: build())
 
     def _filter(self, table: str) -> pd.DataFrame:
         apply = {
@@ -128,6 +132,17 @@ class View:
     @cached_property
     def participation(self) -> pd.DataFrame:
         return self._rows("participation")
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """meeting_figures.meeting_totals of the filtered meetings: the published totals, or
+        with places chosen (by_place) the delegations from them."""
+        return self._shared(
+            "meeting_totals",
+            lambda: meeting_figures.meeting_totals(
+                self.meetings, self.participation, use_reported=not by_place(self)
+            ),
+        )
 
     @cached_property
     def regions(self) -> list[str]:
@@ -151,8 +166,7 @@ class View:
 
     def titled(self, title: str, illustrative: int) -> str:
         """Return a figure title with a second line saying how many are illustrative."""
-        note = self.of_which(illustrative)
-        return f"{title}{charts.SUBTITLE}{note}</span>" if note else title
+        return charts.with_note(title, self.of_which(illustrative))
 
 
 def of_which(
@@ -268,11 +282,10 @@ def labelled_bar(
     """Return counts per category as bars (labels translated) with the table of their numbers;
     by default requests (`frame`'s `label` and `requests` columns). `value_title` is a msgid."""
     _ = view._
-    shown = frame.assign(shown=frame[label].map(_))
-    fig = charts.bar(
-        shown, label="shown", value=value, title=title, colours=colours, value_title=_(value_title)
-    )
-    numbers = tables.numbers(shown, {"shown": label_title, value: _(value_title)})
+    labels = [_(code) for code in frame[label].tolist()]
+    values = frame[value].to_numpy()
+    fig = charts.bars(labels, values, title=title, colours=colours, value_title=_(value_title))
+    numbers = pd.DataFrame({label_title: labels, _(value_title): values}, index=frame.index)
     return Chart(key, charts.plain_title(title), fig, numbers)
 
 
@@ -296,7 +309,11 @@ def overview(view: View) -> Section:
     """The Overview page: headline figures, a summary in words, requests over time and by region."""
     _ = view._
     k = headline_figures.kpis(
-        view.requests, view.meetings, view.participation, by_place=by_place(view)
+        view.requests,
+        view.meetings,
+        view.participation,
+        by_place=by_place(view),
+        totals=view.totals,
     )
     section = Section("Overview", _("Overview"))
     share_note = of_which(
@@ -352,8 +369,7 @@ def overview(view: View) -> Section:
     ]
     section.text = [tables.summary_text(k, view.filters, _, view.lang)]
     over_time = request_figures.requests_over_time(view.requests, include_total=True)
-    fig = charts.cumulative_by_topic(over_time, _)
-    fig = charts.retitled(fig, view.titled(fig.layout.title.text, k.requests_illustrative))
+    fig = charts.cumulative_by_topic(over_time, _, view.of_which(k.requests_illustrative))
     section.charts = [
         _chart("over_time", fig, tables.over_time_numbers(over_time, _)),
         _by_region(view),
@@ -456,8 +472,9 @@ def countries(view: View) -> Section:
         view.lang,
     )
     made_up = headline_figures.illustrative_count(view.requests)
-    fig = charts.requests_map(by_country, _, fit=bool(view.filters.regions))
-    fig = charts.retitled(fig, view.titled(fig.layout.title.text, made_up))
+    fig = charts.requests_map(
+        by_country, _, fit=bool(view.filters.regions), note=view.of_which(made_up)
+    )
     numbers = tables.numbers(
         by_country,
         {
@@ -530,9 +547,7 @@ def participants_by_region(view: View) -> Chart:
 def meetings(view: View) -> Section:
     """The Meetings page: venues and routes, participation by region and stakeholder type."""
     _ = view._
-    totals = meeting_figures.meeting_totals(
-        view.meetings, view.participation, use_reported=not by_place(view)
-    )
+    totals = view.totals
     made_up = meeting_figures.illustrative_participants(view.participation)
     venues = meeting_figures.venues(view.meetings, totals)
     links = meeting_figures.meeting_links(view.meetings, view.participation)
