@@ -326,17 +326,19 @@ def meetings_map(
         )
     size = venues["participants"].fillna(0)
     # A venue of one meeting is named by its title; one of several by its city.
-    names = venues["title"].where(venues["title"] != "", venues["city"])
+    titles = venues["title"].to_numpy(dtype=object)
+    city = venues["city"].to_numpy(dtype=object)
+    names = np.where(titles != "", titles, city)
     # Only the largest venues carry their city's name on the map (venues come largest first);
     # the others have it on hover, so that names never pile up.
-    cities = plain(venues["city"]).where(np.arange(len(venues)) < MAX_VENUE_LABELS, "")
+    cities = plain_list(city[:MAX_VENUE_LABELS]) + [""] * max(len(city) - MAX_VENUE_LABELS, 0)
     traces.append(
         dict(
             type="scattergeo",
             lat=_values(venues["lat"]),
             lon=_values(venues["lon"]),
             mode="markers+text",
-            text=_values(cities),
+            text=cities,
             textposition="top center",
             marker=dict(
                 # Area proportional to participants, the largest venue VENUE_MAX_PX across,
@@ -349,7 +351,9 @@ def meetings_map(
                 opacity=0.85,
                 line=dict(color="white", width=1),
             ),
-            customdata=np.column_stack([plain(names), venues["meetings"], size]).tolist(),
+            customdata=np.column_stack(
+                [np.array(plain_list(names), dtype=object), venues["meetings"], size]
+            ).tolist(),
             hovertemplate="%{customdata[0]}<br>"
             + _("Meetings")
             + ": %{customdata[1]}<br>"
@@ -376,17 +380,27 @@ def stacked_bar(
     title: str,
     colours: dict[str, str],
     value_title: str,
+    translate: Translate | None = None,
 ) -> go.Figure:
-    """Return a horizontal stacked bar (one bar per category, one colour and pattern per series)."""
+    """Return a horizontal stacked bar (one bar per category, one colour and pattern per series).
+
+    `translate` names each series (its colour is the name's); by default the value itself.
+    """
     shapes = ["", "/", ".", "x", "-", "|", "+", "\\"]
     traces = []
-    for i, name in enumerate(dict.fromkeys(frame[series])):
-        rows = frame[frame[series] == name]
+    # The columns taken out once and cut per series by position, not a mask of the frame each.
+    of_row = frame[series].to_numpy(dtype=object)
+    categories = frame[category].to_numpy(dtype=object)
+    numbers = frame[value]
+    values = numbers.to_numpy(dtype="float64" if numbers.hasnans else None)
+    for i, code in enumerate(dict.fromkeys(of_row)):
+        rows = np.flatnonzero(of_row == code)
+        name = translate(code) if translate is not None else code
         traces.append(
             dict(
                 type="bar",
-                x=_values(rows[value]),
-                y=_values(plain(rows[category])),
+                x=values[rows],
+                y=plain_list(categories[rows]),
                 name=plain(str(name)),
                 orientation="h",
                 marker=dict(
@@ -409,13 +423,14 @@ def stacked_bar(
 
 def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> go.Figure:
     """Return counts per range of values (request_figures.completion_bins) as touching bars."""
-    width = bins["to_days"] - bins["from_days"] + 1
+    start, end = bins["from_days"].to_numpy(), bins["to_days"].to_numpy()
+    width = end - start + 1
     trace = dict(
         type="bar",
-        x=_values(bins["from_days"] + width / 2),
+        x=start + width / 2,
         y=_values(bins["requests"]),
-        width=_values(width),
-        customdata=bins[["from_days", "to_days"]].to_numpy().tolist(),
+        width=width,
+        customdata=np.column_stack([start, end]).tolist(),
         marker=dict(color="#0072B2", line=dict(color="white", width=1)),
         hovertemplate="%{customdata[0]}–%{customdata[1]}: %{y}<extra></extra>",
     )

@@ -111,8 +111,23 @@ def illustrative_count(frame: pd.DataFrame, field: str | None = None) -> int:
     `illustrative_fields` name it)."""
     if field is None:
         return int(np.count_nonzero(illustrative_mask(frame)))
-    values = frame[field]
-    filled = values.notna().to_numpy(dtype=bool, copy=True)
-    if values.dtype == object or str(values.dtype) in ("str", "string"):
-        filled = filled & (values.fillna("").astype(str) != "").to_numpy(dtype=bool)
-    return int(np.count_nonzero(illustrative_field_mask(frame, field) & filled))
+    return int(np.count_nonzero(illustrative_field_mask(frame, field) & _filled(frame, field)))
+
+
+def _filled(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """Return True where a cell of frame[field] holds a value (text: not empty).
+
+    Read from the arrays module's arrays (which know a column replaced in a subset, such as
+    statuses as of a day): no pass over the frame's own column.
+    """
+    values = arrays.column(frame, field)
+    if values.dtype.kind == "M":
+        return ~np.isnat(values)
+    if values.dtype.kind == "f":
+        return ~np.isnan(values)
+    if values.dtype.kind != "O":
+        return np.ones(len(values), dtype=bool)
+    codes = arrays.codes(frame, field)
+    # Code -1 (a missing cell) takes the False at the end.
+    text = np.array([str(value) != "" for value in codes.uniques] + [False], dtype=bool)
+    return text[codes.codes]

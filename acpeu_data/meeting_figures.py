@@ -212,11 +212,13 @@ MAX_CHART_MEETINGS = 30
 
 def largest_meetings(per_region: pd.DataFrame, limit: int = MAX_CHART_MEETINGS) -> pd.DataFrame:
     """Return the rows of participation_by_region for its `limit` largest meetings, in date order."""
-    totals = per_region.groupby("meeting_id", observed=True, sort=False)["participants"].sum()
-    if len(totals) <= limit:
+    meeting, ids = pd.factorize(per_region["meeting_id"])
+    if len(ids) <= limit:
         return per_region
-    keep = totals.nlargest(limit, keep="first").index
-    return per_region[per_region["meeting_id"].isin(keep)]
+    totals = np.bincount(meeting, per_region["participants"].to_numpy(dtype="float64"))
+    # The largest first, ties in order of appearance (Series.nlargest(keep="first")).
+    keep = np.argsort(-totals, kind="stable")[:limit]
+    return per_region[np.isin(meeting, keep)]
 
 
 def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFrame:
@@ -318,11 +320,17 @@ def meeting_links(
     """
     columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
     place, first = _places(meetings)
-    flows = _flows(meetings, participation, place)
-    if flows is None:
-        flows = _flows_by_id(meetings, participation, place)
-    codes, names, at, people = flows
-    key = codes.astype("int64") * max(len(first), 1) + at
+    position = arrays.meeting_positions(meetings, participation)
+    if position is None:
+        position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+    country = _iso3s(participation)
+    venue_country = _iso3s(meetings)
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country != "")
+    keep[keep] = country[keep] != venue_country[position[keep]]
+    codes, names = pd.factorize(country[keep])
+    key = codes.astype("int64") * max(len(first), 1) + at[keep]
+    people = arrays.column(participation, "participants")[keep]
     sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
     used = np.flatnonzero(sums > 0)
     used = used[np.argsort(-sums[used], kind="stable")][:limit]
@@ -331,59 +339,32 @@ def meeting_links(
     from_iso3 = [str(names[k // max(len(first), 1)]) for k in used]
     venue = used % max(len(first), 1)
     points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in set(from_iso3)}
-    out = pd.DataFrame(
+    from_lat = np.array([points[c][0] for c in from_iso3], dtype="float64")
+    from_lon = np.array([points[c][1] for c in from_iso3], dtype="float64")
+    # Lines with both ends known only.
+    drawn = np.flatnonzero(~(np.isnan(from_lat) | np.isnan(lat[venue])))
+    return pd.DataFrame(
         {
-            "from_iso3": from_iso3,
-            "from_lat": [points[c][0] for c in from_iso3],
-            "from_lon": [points[c][1] for c in from_iso3],
-            "to_lat": lat[venue],
-            "to_lon": lon[venue],
-            "participants": sums[used].astype("int64"),
+            "from_iso3": [from_iso3[i] for i in drawn],
+            "from_lat": from_lat[drawn],
+            "from_lon": from_lon[drawn],
+            "to_lat": lat[venue][drawn],
+            "to_lon": lon[venue][drawn],
+            "participants": sums[used].astype("int64")[drawn],
         },
         columns=columns,
     )
-    return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
 
 
-Flows = tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]
-
-
-def _flows(meetings: pd.DataFrame, participation: pd.DataFrame, place: np.ndarray) -> Flows | None:
-    """Return the delegation rows that draw a line (a country other than the venue's, a venue
-    with coordinates): their country as codes numbered by first appearance, the countries, the
-    venue and the participants. None when meeting ids repeat."""
-    position = arrays.meeting_positions(meetings, participation)
-    if position is None:
-        return None
-    countries = arrays.codes(participation, "country_iso3")
-    country = countries.codes
-    venues = arrays.codes(meetings, "country_iso3")
-    # The venue's country among the delegations' codes (-2: none, or no delegation from it).
-    venue_code = np.array([countries.where.get(v, -2) for v in venues.uniques] + [-2])
-    at = np.where(position >= 0, place[position], -1)
-    keep = (at >= 0) & (country >= 0)
-    if "" in countries.where:  # an empty cell, as a missing one, names no country
-        keep &= country != countries.where[""]
-    keep[keep] = country[keep] != venue_code[venues.codes[position[keep]]]
-    kept = country[keep]
-    # Countries numbered in the order they first appear (pd.factorize's order).
-    distinct, first = np.unique(kept, return_index=True)
-    distinct = distinct[np.argsort(first, kind="stable")]
-    number = np.zeros(len(countries.uniques), dtype="int64")
-    number[distinct] = np.arange(len(distinct))
-    people = arrays.column(participation, "participants")[keep]
-    return number[kept], countries.uniques[distinct], at[keep], people
-
-
-def _flows_by_id(meetings: pd.DataFrame, participation: pd.DataFrame, place: np.ndarray) -> Flows:
-    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
-    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
-    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
-    at = np.where(position >= 0, place[position], -1)
-    keep = (at >= 0) & (country != "")
-    keep[keep] = country[keep] != venue_country[position[keep]]
-    codes, names = pd.factorize(country[keep])
-    return codes, pd.Index(names), at[keep], participation["participants"].to_numpy()[keep]
+def _iso3s(table: pd.DataFrame) -> np.ndarray:
+    """Return a table's country_iso3 as text ("" when missing), computed once per loaded table."""
+    return arrays.cached(
+        table,
+        "iso3 text",
+        lambda frame: arrays.frozen(
+            frame["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+        ),
+    )
 
 
 def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -410,19 +391,21 @@ def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.Dat
     )
     invented = np.bincount(place[located], weights=made_up[located], minlength=len(first))
     missing = np.bincount(place[located], weights=unknown[located], minlength=len(first))
-    titles = meetings["title"].to_numpy(dtype=object)[first]
-    out = pd.DataFrame(
+    participants = people.astype("int64")
+    # Largest first, ties in order of appearance (a stable sort_values(ascending=False)).
+    ranked = np.argsort(-participants, kind="stable")
+    order = first[ranked]
+    titles = meetings["title"].to_numpy(dtype=object)[order]
+    return pd.DataFrame(
         {
-            "city": meetings["city"].to_numpy(dtype=object)[first],
-            "country_name": meetings["country_name"].to_numpy(dtype=object)[first],
-            "lat": meetings["lat"].to_numpy(dtype="float64")[first],
-            "lon": meetings["lon"].to_numpy(dtype="float64")[first],
-            "meetings": held.astype("int64"),
-            "participants": people.astype("int64"),
-            "illustrative": invented.astype("int64"),
-            "unknown": missing.astype("int64"),
-            "title": np.where(held == 1, titles, ""),
+            "city": meetings["city"].to_numpy(dtype=object)[order],
+            "country_name": meetings["country_name"].to_numpy(dtype=object)[order],
+            "lat": meetings["lat"].to_numpy(dtype="float64")[order],
+            "lon": meetings["lon"].to_numpy(dtype="float64")[order],
+            "meetings": held.astype("int64")[ranked],
+            "participants": participants[ranked],
+            "illustrative": invented.astype("int64")[ranked],
+            "unknown": missing.astype("int64")[ranked],
+            "title": np.where(held[ranked] == 1, titles, ""),
         }
     )
-    out = out.sort_values("participants", ascending=False, kind="stable")
-    return out.reset_index(drop=True)

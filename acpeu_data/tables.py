@@ -75,9 +75,13 @@ def numbers(frame: pd.DataFrame, columns: Mapping[str, str], translate: Translat
     shown = {}
     for column, title in columns.items():
         values = frame[column]
-        if translate is not None and (
-            values.dtype == object or str(values.dtype) in ("str", "string")
-        ):
+        if translate is not None and str(values.dtype) in ("str", "string"):
+            shown[title] = pd.array(
+                [translate(v) if isinstance(v, str) else v for v in values.tolist()],
+                dtype=values.dtype,
+            )
+            continue
+        if translate is not None and values.dtype == object:
             values = values.map(lambda v: translate(v) if isinstance(v, str) else v)
         # The column's own array: one frame built at once, no copy, selection or renaming.
         shown[title] = values.array

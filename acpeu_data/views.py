@@ -528,13 +528,14 @@ def participants_by_region(view: View) -> Chart:
     regions = [*view.regions, contract.NON_ACP]
     title = view.titled(title, meeting_figures.illustrative_participants(view.participation))
     fig = charts.stacked_bar(
-        shown.assign(series=shown["region"].map(_)),
+        shown,
         category="title",
-        series="series",
+        series="region",
         value="participants",
         title=title,
         colours={_(r): c for r, c in charts.region_colours(regions).items()},
         value_title=_("Participants"),
+        translate=_,
     )
     numbers = tables.numbers(
         by_region,
