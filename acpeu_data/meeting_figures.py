@@ -268,23 +268,46 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
 MAX_LINKS = 300
 
 
+def _place_numbers(meetings: pd.DataFrame) -> np.ndarray:
+    """Return each meeting's place: the rank of its (lat, lon) among the table's distinct
+    pairs in sorted order, -1 when it has no coordinates. Kept per loaded table and masked for
+    its subsets: in a subset the ranks keep the order of the subset's own distinct pairs."""
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        lat = table["lat"].to_numpy(dtype="float64")
+        lon = table["lon"].to_numpy(dtype="float64")
+        located = ~(np.isnan(lat) | np.isnan(lon))
+        numbers = np.full(len(table), -1, dtype="int64")
+        if located.any():
+            pairs = np.column_stack([lat[located], lon[located]])
+            _, inverse = np.unique(pairs, axis=0, return_inverse=True)
+            numbers[located] = inverse.ravel()
+        return arrays.frozen(numbers)
+
+    return arrays.cached(meetings, "place numbers", build)
+
+
 def _places(meetings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return each meeting's venue number (-1 when it has no coordinates), and each venue's
-    first meeting (position), venues numbered in the order they first appear."""
-    lat = meetings["lat"].to_numpy(dtype="float64")
-    lon = meetings["lon"].to_numpy(dtype="float64")
-    located = ~(np.isnan(lat) | np.isnan(lon))
-    place = np.full(len(meetings), -1, dtype="int64")
-    if located.any():
-        pairs = np.column_stack([lat[located], lon[located]])
-        _, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
-        # np.unique numbers places in sorted order; renumber them by first appearance.
+    first meeting (position), venues numbered in the order they first appear. Read-only: kept
+    per frame."""
+
+    def build(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        numbers = _place_numbers(table)
+        located = numbers >= 0
+        place = np.full(len(table), -1, dtype="int64")
+        if not located.any():
+            return arrays.frozen(place), arrays.frozen(np.array([], dtype="int64"))
+        # Numbers in sorted order of the pairs, as np.unique(pairs, axis=0) numbers them;
+        # renumber them by first appearance.
+        _, first, inverse = np.unique(numbers[located], return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
         place[located] = rank[inverse.ravel()]
-        return place, np.flatnonzero(located)[np.sort(first)]
-    return place, np.array([], dtype="int64")
+        return arrays.frozen(place), arrays.frozen(np.flatnonzero(located)[np.sort(first)])
+
+    return arrays.cached(meetings, "places", build, from_root=False)
 
 
 def meeting_links(
