@@ -261,7 +261,12 @@ def requests_map(
             locations=_values(by_country["iso3"]),
             locationmode="ISO-3",
             z=_values(by_country["direct"]),
-            customdata=plain(by_country[["iso3", "name"]]).to_numpy().tolist(),
+            customdata=[
+                list(pair)
+                for pair in zip(
+                    plain_list(by_country["iso3"]), plain_list(by_country["name"]), strict=True
+                )
+            ],
             colorscale=SEQUENTIAL,
             zmin=0,
             marker=dict(line=dict(color=ACP_FRAME, width=0.8)),
@@ -270,23 +275,29 @@ def requests_map(
             name=_("Direct requests"),
         )
     ]
-    via = by_country[by_country["via_regional_organisation"] > 0]
+    counts = by_country["via_regional_organisation"].to_numpy()
+    via = np.flatnonzero(counts > 0)
     if len(via):
+        iso3 = by_country["iso3"].to_numpy(dtype=object)[via]
+        names = by_country["name"].to_numpy(dtype=object)[via]
         traces.append(
             dict(
                 type="scattergeo",
-                locations=_values(via["iso3"]),
+                locations=iso3.tolist(),
                 locationmode="ISO-3",
                 mode="markers",
                 marker=dict(
                     symbol="diamond-open",
-                    size=_values(8 + 3 * via["via_regional_organisation"].clip(upper=6)),
+                    size=8 + 3 * np.minimum(counts[via], 6),
                     color="#b45309",
                     line=dict(width=2),
                 ),
-                customdata=plain(via[["iso3", "name", "via_regional_organisation"]])
-                .to_numpy()
-                .tolist(),
+                customdata=[
+                    list(row)
+                    for row in zip(
+                        plain_list(iso3), plain_list(names), counts[via].tolist(), strict=True
+                    )
+                ],
                 hovertemplate="%{customdata[1]}<br>"
                 + _("Requests of its regional organisations")
                 + ": %{customdata[2]}<extra></extra>",
@@ -455,7 +466,12 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
     """
     traces = []
     status_of_row = months["status"].to_numpy(dtype=object)
-    shown = months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object) if len(months) else []
+    shown = (
+        months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        if len(months)
+        else np.array([], dtype=object)
+    )
+    requests = months["requests"].to_numpy()
     for i, code in enumerate(contract.STATUSES):
         rows = np.flatnonzero(status_of_row == code)
         if not len(rows):
@@ -465,8 +481,8 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
                 type="scatter",
                 mode="lines",
                 stackgroup="stages",
-                x=[shown[r] for r in rows],
-                y=months["requests"].to_numpy()[rows],
+                x=shown[rows].tolist(),
+                y=requests[rows],
                 name=_(contract.STATUSES[code]),
                 line=dict(color=contract.STATUS_COLOURS[code], width=1),
                 fillcolor=contract.STATUS_COLOURS[code],
@@ -495,23 +511,28 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
 def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: str) -> go.Figure:
     """Return the median days per stage (history.time_in_stage) as bars, the middle half of
     the stays (first to third quartile) as a whisker, the median printed on each bar."""
-    shown = times[times["stays"] > 0]
-    labels = [_(contract.STATUSES[code]) for code in shown["status"]]
-    median = shown["median"].to_numpy(dtype="float64")
+    # The columns of the stages with ended stays, as arrays (no selection of the frame).
+    kept = np.flatnonzero(times["stays"].to_numpy() > 0)
+    codes = times["status"].to_numpy(dtype=object)[kept].tolist()
+    labels = [_(contract.STATUSES[code]) for code in codes]
+    median = times["median"].to_numpy(dtype="float64")[kept]
+    q1 = times["q1"].to_numpy(dtype="float64")[kept]
+    q3 = times["q3"].to_numpy(dtype="float64")[kept]
+    stays = times["stays"].to_numpy(dtype="float64")[kept]
     trace = dict(
         type="bar",
         x=median,
         y=[plain(label) for label in labels],
         orientation="h",
         marker=dict(
-            color=[contract.STATUS_COLOURS[code] for code in shown["status"]],
+            color=[contract.STATUS_COLOURS[code] for code in codes],
             line=dict(color="#1f2937", width=0.5),
         ),
         error_x=dict(
             type="data",
             symmetric=False,
-            array=shown["q3"].to_numpy(dtype="float64") - median,
-            arrayminus=median - shown["q1"].to_numpy(dtype="float64"),
+            array=q3 - median,
+            arrayminus=median - q1,
             color="#1f2937",
             thickness=1.5,
             width=6,
@@ -519,14 +540,14 @@ def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: st
         text=[f"{m:g}" for m in median],
         textposition="inside",
         insidetextanchor="start",
-        customdata=shown[["q1", "q3", "stays"]].to_numpy(dtype="float64").tolist(),
+        customdata=np.column_stack([q1, q3, stays]).tolist(),
         hovertemplate="%{y}: %{x} (%{customdata[0]}–%{customdata[1]}; n=%{customdata[2]})"
         "<extra></extra>",
     )
     return _figure(
         [trace],
         title,
-        height=120 + 44 * max(len(shown), 1),
+        height=120 + 44 * max(len(kept), 1),
         xaxis=_axis(value_title, rangemode="tozero"),
         yaxis=dict(autorange="reversed", automargin=True),
         showlegend=False,

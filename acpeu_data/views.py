@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from acpeu_data import (
+    arrays,
     charts,
     contract,
     headline_figures,
@@ -95,8 +96,9 @@ class View:
 
     `rows(table)` gives a table's filtered rows (the Streamlit layer passes its memo's);
     by default they are filtered here, each when first needed. `shared(name, build)` gives
-    what a page needs beside its section (meeting totals): the Streamlit layer passes its
-    memo, so that the section and the page build it once; by default it is built here.
+    what a page needs beside its section (meeting totals, open requests' ages): the Streamlit
+    layer passes its memo, so that the section and the page build it once; by default it is
+    built here.
     """
 
     def __init__(
@@ -145,6 +147,11 @@ class View:
         )
 
     @cached_property
+    def ages(self) -> pd.DataFrame:
+        """history.ages of the filtered requests on To (or today): the open ones, oldest first."""
+        return self._shared("ages", lambda: history.ages(self.requests, self.filters.date_to))
+
+    @cached_property
     def regions(self) -> list[str]:
         return contract.region_order(self.dataset.countries)
 
@@ -167,6 +174,14 @@ class View:
     def titled(self, title: str, illustrative: int) -> str:
         """Return a figure title with a second line saying how many are illustrative."""
         return charts.with_note(title, self.of_which(illustrative))
+
+
+def no_rows(ds: Dataset, table: str) -> pd.DataFrame:
+    """Return none of a table's rows: the same empty frame each time, so that what is
+    computed from it (acpeu_data.arrays) is computed once."""
+    return arrays.cached(
+        getattr(ds, table), "no rows", lambda frame: frame.iloc[:0], from_root=False
+    )
 
 
 def of_which(
@@ -488,7 +503,17 @@ def countries(view: View) -> Section:
     # Only the requests' figures are used here: no meetings (filtering them and their
     # participation was 40 % of this section at a million requests).
     ds = view.dataset
-    k = headline_figures.kpis(view.requests, ds.meetings.iloc[:0], ds.participation.iloc[:0])
+    k = headline_figures.kpis(
+        view.requests,
+        no_rows(ds, "meetings"),
+        no_rows(ds, "participation"),
+        totals=arrays.cached(
+            no_rows(ds, "meetings"),
+            "totals",
+            lambda none: meeting_figures.meeting_totals(none, no_rows(ds, "participation")),
+            from_root=False,
+        ),
+    )
     section = Section("Countries", _("Countries"))
     section.headlines = [
         Headline(
@@ -560,7 +585,7 @@ def meetings(view: View) -> Section:
     # Only the meetings' figures are used here: no requests (filtering them was a sixth of
     # this section at a million requests).
     k = headline_figures.kpis(
-        view.dataset.requests.iloc[:0],
+        no_rows(view.dataset, "requests"),
         view.meetings,
         view.participation,
         by_place=by_place(view),
@@ -692,8 +717,7 @@ def pipeline(view: View) -> Section:
         )
     )
     by_stage = history.by_stage(requests)
-    aged = history.ages(requests, day)
-    bands = history.age_bands(aged)
+    bands = history.age_bands(view.ages)
     section.charts = [
         labelled_bar(
             view,
