@@ -51,6 +51,11 @@ def plain(values):
     return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
+def plain_list(values) -> list:
+    """Return text values as a list, each escaped as `plain` does (cheaper for a few values)."""
+    return [html.escape(v, quote=False) if isinstance(v, str) else v for v in values]
+
+
 def _values(series: pd.Series) -> np.ndarray | list:
     """Return a column as the figure should hold it: cheap to copy and small as JSON.
 
@@ -90,6 +95,11 @@ def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
 SUBTITLE = "<br><span style='font-size:13px;font-weight:normal'>"
 
 
+def with_note(title: str, note: str | None) -> str:
+    """Return a figure title with a second line in smaller type (e.g. what is illustrative)."""
+    return f"{title}{SUBTITLE}{note}</span>" if note else title
+
+
 def plain_title(title: str) -> str:
     """Return a title with a second line (Title + SUBTITLE + note + </span>) as 'Title (note)'."""
     if SUBTITLE not in title:
@@ -101,14 +111,6 @@ def plain_title(title: str) -> str:
 def first_line(title: str) -> str:
     """Return a title without its second line (the note on illustrative records)."""
     return title.split(SUBTITLE, 1)[0]
-
-
-def retitled(fig: go.Figure, title: str) -> go.Figure:
-    """Return the figure with another title (in place: call it on a figure just built)."""
-    fig.layout.title.text = title
-    if SUBTITLE in title:
-        fig.layout.margin.t = max(fig.layout.margin.t or 0, 84)
-    return fig
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:
@@ -130,17 +132,35 @@ def bar(
     value_title: str,
 ) -> go.Figure:
     """Return a horizontal bar chart with the values printed on the bars."""
-    values = _values(frame[value])
+    return bars(
+        frame[label].tolist(),
+        frame[value].to_numpy(),
+        title=title,
+        colours=colours,
+        value_title=value_title,
+    )
+
+
+def bars(
+    labels: list,
+    values: np.ndarray,
+    *,
+    title: str,
+    colours: list[str] | str,
+    value_title: str,
+) -> go.Figure:
+    """Return a horizontal bar chart of values per label, the values printed on the bars."""
     trace = dict(
         type="bar",
-        x=values,
-        y=_values(plain(frame[label])),
+        # Numbers as _values holds them: a numpy array (float64 where some are missing).
+        x=values.astype("float64") if values.dtype.kind == "f" else values,
+        y=plain_list(labels),
         orientation="h",
         marker=dict(
             color=colours if isinstance(colours, str) else list(colours),
             line=dict(color="#1f2937", width=0.5),
         ),
-        text=[str(v) for v in frame[value].tolist()],
+        text=[str(v) for v in values.tolist()],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>",
@@ -148,15 +168,18 @@ def bar(
     return _figure(
         [trace],
         title,
-        height=120 + 34 * max(len(frame), 1),
+        height=120 + 34 * max(len(labels), 1),
         xaxis=_axis(value_title, rangemode="tozero"),
         yaxis=dict(autorange="reversed", automargin=True),
         showlegend=False,
     )
 
 
-def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
-    """Return cumulative requests received per topic over time (one line per topic, plus all)."""
+def cumulative_by_topic(
+    over_time: pd.DataFrame, _: Translate, note: str | None = None
+) -> go.Figure:
+    """Return cumulative requests received per topic over time (one line per topic, plus all);
+    `note`, a second line under the title."""
     hover = "%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>"
     # Columns taken out once and cut per topic by position: six masks over the frame and six
     # date formattings would cost more than the figure itself.
@@ -191,7 +214,7 @@ def cumulative_by_topic(over_time: pd.DataFrame, _: Translate) -> go.Figure:
         )
     return _figure(
         traces,
-        _("Requests received over time, cumulative, by topic"),
+        with_note(_("Requests received over time, cumulative, by topic"), note),
         height=420,
         xaxis=_axis(_("Month received")),
         yaxis=_axis(_("Requests (cumulative)"), rangemode="tozero"),
@@ -228,11 +251,14 @@ def _geo(lataxis_range: tuple[float, float] = (-50, 62), *, fit: bool = False) -
     )
 
 
-def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> go.Figure:
+def requests_map(
+    by_country: pd.DataFrame, _: Translate, fit: bool = False, note: str | None = None
+) -> go.Figure:
     """Return the world map of requests per ACP country, with regional-organisation requests apart.
 
     Country shapes show direct requests (the country requested, or was named as beneficiary);
     open diamonds show requests of regional organisations counted for their member states.
+    `note`: a second line under the title.
     """
     # customdata starts with the ISO3 code on every trace: a click on a marker reports no
     # `location`, so the click-to-filter reads the code from there.
@@ -243,7 +269,12 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
             locations=_values(by_country["iso3"]),
             locationmode="ISO-3",
             z=_values(by_country["direct"]),
-            customdata=plain(by_country[["iso3", "name"]]).to_numpy().tolist(),
+            customdata=[
+                list(pair)
+                for pair in zip(
+                    plain_list(by_country["iso3"]), plain_list(by_country["name"]), strict=True
+                )
+            ],
             colorscale=SEQUENTIAL,
             zmin=0,
             marker=dict(line=dict(color=ACP_FRAME, width=0.8)),
@@ -252,23 +283,29 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
             name=_("Direct requests"),
         )
     ]
-    via = by_country[by_country["via_regional_organisation"] > 0]
+    counts = by_country["via_regional_organisation"].to_numpy()
+    via = np.flatnonzero(counts > 0)
     if len(via):
+        iso3 = by_country["iso3"].to_numpy(dtype=object)[via]
+        names = by_country["name"].to_numpy(dtype=object)[via]
         traces.append(
             dict(
                 type="scattergeo",
-                locations=_values(via["iso3"]),
+                locations=iso3.tolist(),
                 locationmode="ISO-3",
                 mode="markers",
                 marker=dict(
                     symbol="diamond-open",
-                    size=_values(8 + 3 * via["via_regional_organisation"].clip(upper=6)),
+                    size=8 + 3 * np.minimum(counts[via], 6),
                     color="#b45309",
                     line=dict(width=2),
                 ),
-                customdata=plain(via[["iso3", "name", "via_regional_organisation"]])
-                .to_numpy()
-                .tolist(),
+                customdata=[
+                    list(row)
+                    for row in zip(
+                        plain_list(iso3), plain_list(names), counts[via].tolist(), strict=True
+                    )
+                ],
                 hovertemplate="%{customdata[1]}<br>"
                 + _("Requests of its regional organisations")
                 + ": %{customdata[2]}<extra></extra>",
@@ -279,7 +316,7 @@ def requests_map(by_country: pd.DataFrame, _: Translate, fit: bool = False) -> g
     geo = _geo(fit=fit)
     return _figure(
         traces,
-        _("Requests per ACP country"),
+        with_note(_("Requests per ACP country"), note),
         height=560,
         geo=geo,
         showlegend=True,
@@ -308,17 +345,19 @@ def meetings_map(
         )
     size = venues["participants"].fillna(0)
     # A venue of one meeting is named by its title; one of several by its city.
-    names = venues["title"].where(venues["title"] != "", venues["city"])
+    titles = venues["title"].to_numpy(dtype=object)
+    city = venues["city"].to_numpy(dtype=object)
+    names = np.where(titles != "", titles, city)
     # Only the largest venues carry their city's name on the map (venues come largest first);
     # the others have it on hover, so that names never pile up.
-    cities = plain(venues["city"]).where(np.arange(len(venues)) < MAX_VENUE_LABELS, "")
+    cities = plain_list(city[:MAX_VENUE_LABELS]) + [""] * max(len(city) - MAX_VENUE_LABELS, 0)
     traces.append(
         dict(
             type="scattergeo",
             lat=_values(venues["lat"]),
             lon=_values(venues["lon"]),
             mode="markers+text",
-            text=_values(cities),
+            text=cities,
             textposition="top center",
             marker=dict(
                 # Area proportional to participants, the largest venue VENUE_MAX_PX across,
@@ -331,7 +370,9 @@ def meetings_map(
                 opacity=0.85,
                 line=dict(color="white", width=1),
             ),
-            customdata=np.column_stack([plain(names), venues["meetings"], size]).tolist(),
+            customdata=np.column_stack(
+                [np.array(plain_list(names), dtype=object), venues["meetings"], size]
+            ).tolist(),
             hovertemplate="%{customdata[0]}<br>"
             + _("Meetings")
             + ": %{customdata[1]}<br>"
@@ -358,17 +399,27 @@ def stacked_bar(
     title: str,
     colours: dict[str, str],
     value_title: str,
+    translate: Translate | None = None,
 ) -> go.Figure:
-    """Return a horizontal stacked bar (one bar per category, one colour and pattern per series)."""
+    """Return a horizontal stacked bar (one bar per category, one colour and pattern per series).
+
+    `translate` names each series (its colour is the name's); by default the value itself.
+    """
     shapes = ["", "/", ".", "x", "-", "|", "+", "\\"]
     traces = []
-    for i, name in enumerate(dict.fromkeys(frame[series])):
-        rows = frame[frame[series] == name]
+    # The columns taken out once and cut per series by position, not a mask of the frame each.
+    of_row = frame[series].to_numpy(dtype=object)
+    categories = frame[category].to_numpy(dtype=object)
+    numbers = frame[value]
+    values = numbers.to_numpy(dtype="float64" if numbers.hasnans else None)
+    for i, code in enumerate(dict.fromkeys(of_row)):
+        rows = np.flatnonzero(of_row == code)
+        name = translate(code) if translate is not None else code
         traces.append(
             dict(
                 type="bar",
-                x=_values(rows[value]),
-                y=_values(plain(rows[category])),
+                x=values[rows],
+                y=plain_list(categories[rows]),
                 name=plain(str(name)),
                 orientation="h",
                 marker=dict(
@@ -391,13 +442,14 @@ def stacked_bar(
 
 def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> go.Figure:
     """Return counts per range of values (request_figures.completion_bins) as touching bars."""
-    width = bins["to_days"] - bins["from_days"] + 1
+    start, end = bins["from_days"].to_numpy(), bins["to_days"].to_numpy()
+    width = end - start + 1
     trace = dict(
         type="bar",
-        x=_values(bins["from_days"] + width / 2),
+        x=start + width / 2,
         y=_values(bins["requests"]),
-        width=_values(width),
-        customdata=bins[["from_days", "to_days"]].to_numpy().tolist(),
+        width=width,
+        customdata=np.column_stack([start, end]).tolist(),
         marker=dict(color="#0072B2", line=dict(color="white", width=1)),
         hovertemplate="%{customdata[0]}–%{customdata[1]}: %{y}<extra></extra>",
     )
@@ -422,7 +474,12 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
     """
     traces = []
     status_of_row = months["status"].to_numpy(dtype=object)
-    shown = months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object) if len(months) else []
+    shown = (
+        months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        if len(months)
+        else np.array([], dtype=object)
+    )
+    requests = months["requests"].to_numpy()
     for i, code in enumerate(contract.STATUSES):
         rows = np.flatnonzero(status_of_row == code)
         if not len(rows):
@@ -432,8 +489,8 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
                 type="scatter",
                 mode="lines",
                 stackgroup="stages",
-                x=[shown[r] for r in rows],
-                y=months["requests"].to_numpy()[rows],
+                x=shown[rows].tolist(),
+                y=requests[rows],
                 name=_(contract.STATUSES[code]),
                 line=dict(color=contract.STATUS_COLOURS[code], width=1),
                 fillcolor=contract.STATUS_COLOURS[code],
@@ -462,23 +519,28 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
 def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: str) -> go.Figure:
     """Return the median days per stage (history.time_in_stage) as bars, the middle half of
     the stays (first to third quartile) as a whisker, the median printed on each bar."""
-    shown = times[times["stays"] > 0]
-    labels = [_(contract.STATUSES[code]) for code in shown["status"]]
-    median = shown["median"].to_numpy(dtype="float64")
+    # The columns of the stages with ended stays, as arrays (no selection of the frame).
+    kept = np.flatnonzero(times["stays"].to_numpy() > 0)
+    codes = times["status"].to_numpy(dtype=object)[kept].tolist()
+    labels = [_(contract.STATUSES[code]) for code in codes]
+    median = times["median"].to_numpy(dtype="float64")[kept]
+    q1 = times["q1"].to_numpy(dtype="float64")[kept]
+    q3 = times["q3"].to_numpy(dtype="float64")[kept]
+    stays = times["stays"].to_numpy(dtype="float64")[kept]
     trace = dict(
         type="bar",
         x=median,
         y=[plain(label) for label in labels],
         orientation="h",
         marker=dict(
-            color=[contract.STATUS_COLOURS[code] for code in shown["status"]],
+            color=[contract.STATUS_COLOURS[code] for code in codes],
             line=dict(color="#1f2937", width=0.5),
         ),
         error_x=dict(
             type="data",
             symmetric=False,
-            array=shown["q3"].to_numpy(dtype="float64") - median,
-            arrayminus=median - shown["q1"].to_numpy(dtype="float64"),
+            array=q3 - median,
+            arrayminus=median - q1,
             color="#1f2937",
             thickness=1.5,
             width=6,
@@ -486,14 +548,14 @@ def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: st
         text=[f"{m:g}" for m in median],
         textposition="inside",
         insidetextanchor="start",
-        customdata=shown[["q1", "q3", "stays"]].to_numpy(dtype="float64").tolist(),
+        customdata=np.column_stack([q1, q3, stays]).tolist(),
         hovertemplate="%{y}: %{x} (%{customdata[0]}–%{customdata[1]}; n=%{customdata[2]})"
         "<extra></extra>",
     )
     return _figure(
         [trace],
         title,
-        height=120 + 44 * max(len(shown), 1),
+        height=120 + 44 * max(len(kept), 1),
         xaxis=_axis(value_title, rangemode="tozero"),
         yaxis=dict(autorange="reversed", automargin=True),
         showlegend=False,

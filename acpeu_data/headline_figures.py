@@ -75,32 +75,33 @@ def kpis(
     real_rows = ~illustrative_mask(requests)
     governments = _distinct(requester, government)
     organisations = _distinct(requester, ~government)
-    reached = len(reached_countries(arrays.pairs(requests)))
-    real = requests[real_rows] if not real_rows.all() else requests
-    if real is not requests:
-        arrays.subset(requests, real, real_rows)
-    real_reached = len(reached_countries(arrays.pairs(real))) if len(real) else 0
+    pairs = arrays.pairs(requests)
+    reached = len(reached_countries(pairs))
+    # The pairs of the real requests only: those pairs' countries.
+    real_reached = len(pd.unique(pairs.codes[pairs.beneficiary & real_rows[pairs.rows]]))
     if totals is None:
         totals = meeting_totals(meetings, participation, use_reported=not by_place)
-    programme = totals[totals["programme"]]
-    known = programme["total"].notna()
+    programme = totals["programme"].to_numpy(dtype=bool)
+    total = totals["total"].to_numpy(dtype="float64")
+    known = programme & ~np.isnan(total)
+    meetings_held = int(np.count_nonzero(programme))
     return Kpis(
         requests=len(requests),
         governments=governments,
         regional_organisations=organisations,
         trafficking_or_smuggling_share=share,
         countries_reached=reached,
-        meetings=len(programme),
-        participants=int(programme.loc[known, "total"].sum()),
+        meetings=meetings_held,
+        participants=int(total[known].sum()),
         requests_illustrative=int(np.count_nonzero(~real_rows)),
         governments_illustrative=governments - _distinct(requester, government & real_rows),
         regional_organisations_illustrative=organisations
         - _distinct(requester, ~government & real_rows),
         countries_reached_illustrative=reached - real_reached,
-        related_events=len(totals) - len(programme),
-        participants_illustrative=int(programme.loc[known, "illustrative"].sum()),
-        participants_more_than=bool(programme.loc[known, "more_than"].any()),
-        meetings_unknown_total=int((~known).sum()),
+        related_events=len(totals) - meetings_held,
+        participants_illustrative=int(totals["illustrative"].to_numpy()[known].sum()),
+        participants_more_than=bool(totals["more_than"].to_numpy(dtype=bool)[known].any()),
+        meetings_unknown_total=meetings_held - int(np.count_nonzero(known)),
     )
 
 
@@ -110,8 +111,23 @@ def illustrative_count(frame: pd.DataFrame, field: str | None = None) -> int:
     `illustrative_fields` name it)."""
     if field is None:
         return int(np.count_nonzero(illustrative_mask(frame)))
-    values = frame[field]
-    filled = values.notna().to_numpy(dtype=bool, copy=True)
-    if values.dtype == object or str(values.dtype) in ("str", "string"):
-        filled = filled & (values.fillna("").astype(str) != "").to_numpy(dtype=bool)
-    return int(np.count_nonzero(illustrative_field_mask(frame, field) & filled))
+    return int(np.count_nonzero(illustrative_field_mask(frame, field) & _filled(frame, field)))
+
+
+def _filled(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """Return True where a cell of frame[field] holds a value (text: not empty).
+
+    Read from the arrays module's arrays (which know a column replaced in a subset, such as
+    statuses as of a day): no pass over the frame's own column.
+    """
+    values = arrays.column(frame, field)
+    if values.dtype.kind == "M":
+        return ~np.isnat(values)
+    if values.dtype.kind == "f":
+        return ~np.isnan(values)
+    if values.dtype.kind != "O":
+        return np.ones(len(values), dtype=bool)
+    codes = arrays.codes(frame, field)
+    # Code -1 (a missing cell) takes the False at the end.
+    text = np.array([str(value) != "" for value in codes.uniques] + [False], dtype=bool)
+    return text[codes.codes]

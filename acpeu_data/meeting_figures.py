@@ -20,7 +20,7 @@ def illustrative_participants(participation: pd.DataFrame) -> int:
 
 def is_programme_meeting(meetings: pd.DataFrame) -> np.ndarray:
     """Return a boolean array over meetings: True for the programme's own meetings."""
-    return meetings["kind"].isin(contract.PROGRAMME_MEETING_KINDS).to_numpy(dtype=bool)
+    return arrays.codes(meetings, "kind").isin(contract.PROGRAMME_MEETING_KINDS)
 
 
 def meeting_totals(
@@ -36,6 +36,61 @@ def meeting_totals(
     illustrative (how many of the total rest on illustrative rows). Without `use_reported`
     (delegations from chosen places) the total is the breakdown only.
     """
+    positions = arrays.meeting_positions(meetings, participation)
+    if positions is None:
+        breakdown, made_up = _breakdowns_merged(meetings, participation)
+    else:
+        # One bincount per figure over the rows' meeting positions instead of a groupby and
+        # two maps (the Overview and Meetings pages need this on every filter change).
+        inside = positions >= 0
+        at = positions[inside]
+        people = arrays.column(participation, "participants")[inside].astype("float64")
+        people = np.where(np.isnan(people), 0.0, people)  # skipped, as groupby's sum does
+        invented = np.where(illustrative_mask(participation)[inside], people, 0.0)
+        size = len(meetings)
+        rows = np.bincount(at, minlength=size)
+        breakdown = np.where(rows > 0, np.bincount(at, people, minlength=size), np.nan)
+        made_up = np.bincount(at, invented, minlength=size).astype("int64")
+    reported = (
+        arrays.column(meetings, "reported_participants").astype("float64")
+        if use_reported and "reported_participants" in meetings
+        else np.full(len(meetings), np.nan)
+    )
+    from_reported = ~np.isnan(reported)
+    more_than = from_reported & (
+        arrays.codes(meetings, "reported_qualifier").eq("more_than")
+        if "reported_qualifier" in meetings
+        else False
+    )
+    # Where the total is published: the meeting's own reported_source, else its source.
+    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
+    where = source.to_numpy(dtype=object)
+    if "reported_source" in meetings:
+        own = meetings["reported_source"]
+        cells = own.to_numpy(dtype=object)
+        where = np.where(pd.notna(cells) & (cells != ""), cells, where)
+        source = own
+    reported_source = pd.array(np.where(from_reported, where, ""), dtype=source.dtype)
+    return pd.DataFrame(
+        {
+            "meeting_id": meetings["meeting_id"].array,
+            "programme": is_programme_meeting(meetings),
+            "reported": reported,
+            "more_than": more_than,
+            "reported_source": reported_source,
+            "breakdown": breakdown,
+            "breakdown_illustrative": made_up,
+            "total": np.where(from_reported, reported, breakdown),
+            "illustrative": np.where(from_reported, 0, made_up),
+        },
+        index=meetings.index,
+    )
+
+
+def _breakdowns_merged(
+    meetings: pd.DataFrame, participation: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    # Meetings whose ids repeat: each copy gets the id's figures, as a map gives them.
     ids = meetings["meeting_id"]
     made_up_rows = illustrative_mask(participation)
     people = participation["participants"].to_numpy(dtype="float64")
@@ -50,36 +105,9 @@ def meeting_totals(
         .groupby("meeting_id", sort=False)[["people", "made_up"]]
         .sum()
     )
-    breakdown = ids.map(per["people"]).astype("float64")
-    made_up = ids.map(per["made_up"]).fillna(0).astype("int64")
-    if use_reported and "reported_participants" in meetings:
-        reported = meetings["reported_participants"].astype("float64")
-    else:
-        reported = pd.Series(np.nan, index=meetings.index)
-    qualifier = (
-        meetings["reported_qualifier"]
-        if "reported_qualifier" in meetings
-        else pd.Series("", index=meetings.index)
-    )
-    more_than = reported.notna() & (qualifier == "more_than")
-    own = meetings["reported_source"] if "reported_source" in meetings else None
-    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
-    reported_source = source if own is None else own.where(own.fillna("") != "", source)
-    from_reported = reported.notna()
-    return pd.DataFrame(
-        {
-            "meeting_id": ids,
-            "programme": is_programme_meeting(meetings),
-            "reported": reported,
-            "more_than": more_than.to_numpy(dtype=bool),
-            "reported_source": reported_source.where(from_reported, ""),
-            "breakdown": breakdown,
-            "breakdown_illustrative": made_up,
-            "total": reported.where(from_reported, breakdown),
-            "illustrative": made_up.where(~from_reported, 0),
-        },
-        index=meetings.index,
-    )
+    breakdown = ids.map(per["people"]).to_numpy(dtype="float64", na_value=np.nan)
+    made_up = ids.map(per["made_up"]).fillna(0).to_numpy(dtype="int64")
+    return breakdown, made_up
 
 
 def participation_by_meeting(meetings: pd.DataFrame, participation: pd.DataFrame) -> pd.DataFrame:
@@ -184,11 +212,13 @@ MAX_CHART_MEETINGS = 30
 
 def largest_meetings(per_region: pd.DataFrame, limit: int = MAX_CHART_MEETINGS) -> pd.DataFrame:
     """Return the rows of participation_by_region for its `limit` largest meetings, in date order."""
-    totals = per_region.groupby("meeting_id", observed=True, sort=False)["participants"].sum()
-    if len(totals) <= limit:
+    meeting, ids = pd.factorize(per_region["meeting_id"])
+    if len(ids) <= limit:
         return per_region
-    keep = totals.nlargest(limit, keep="first").index
-    return per_region[per_region["meeting_id"].isin(keep)]
+    totals = np.bincount(meeting, per_region["participants"].to_numpy(dtype="float64"))
+    # The largest first, ties in order of appearance (Series.nlargest(keep="first")).
+    keep = np.argsort(-totals, kind="stable")[:limit]
+    return per_region[np.isin(meeting, keep)]
 
 
 def participation_by_stakeholder_type(participation: pd.DataFrame) -> pd.DataFrame:
@@ -238,23 +268,46 @@ def women_share(participation: pd.DataFrame) -> WomenShare:
 MAX_LINKS = 300
 
 
+def _place_numbers(meetings: pd.DataFrame) -> np.ndarray:
+    """Return each meeting's place: the rank of its (lat, lon) among the table's distinct
+    pairs in sorted order, -1 when it has no coordinates. Kept per loaded table and masked for
+    its subsets: in a subset the ranks keep the order of the subset's own distinct pairs."""
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        lat = table["lat"].to_numpy(dtype="float64")
+        lon = table["lon"].to_numpy(dtype="float64")
+        located = ~(np.isnan(lat) | np.isnan(lon))
+        numbers = np.full(len(table), -1, dtype="int64")
+        if located.any():
+            pairs = np.column_stack([lat[located], lon[located]])
+            _, inverse = np.unique(pairs, axis=0, return_inverse=True)
+            numbers[located] = inverse.ravel()
+        return arrays.frozen(numbers)
+
+    return arrays.cached(meetings, "place numbers", build)
+
+
 def _places(meetings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return each meeting's venue number (-1 when it has no coordinates), and each venue's
-    first meeting (position), venues numbered in the order they first appear."""
-    lat = meetings["lat"].to_numpy(dtype="float64")
-    lon = meetings["lon"].to_numpy(dtype="float64")
-    located = ~(np.isnan(lat) | np.isnan(lon))
-    place = np.full(len(meetings), -1, dtype="int64")
-    if located.any():
-        pairs = np.column_stack([lat[located], lon[located]])
-        _, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
-        # np.unique numbers places in sorted order; renumber them by first appearance.
+    first meeting (position), venues numbered in the order they first appear. Read-only: kept
+    per frame."""
+
+    def build(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        numbers = _place_numbers(table)
+        located = numbers >= 0
+        place = np.full(len(table), -1, dtype="int64")
+        if not located.any():
+            return arrays.frozen(place), arrays.frozen(np.array([], dtype="int64"))
+        # Numbers in sorted order of the pairs, as np.unique(pairs, axis=0) numbers them;
+        # renumber them by first appearance.
+        _, first, inverse = np.unique(numbers[located], return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
         place[located] = rank[inverse.ravel()]
-        return place, np.flatnonzero(located)[np.sort(first)]
-    return place, np.array([], dtype="int64")
+        return arrays.frozen(place), arrays.frozen(np.flatnonzero(located)[np.sort(first)])
+
+    return arrays.cached(meetings, "places", build, from_root=False)
 
 
 def meeting_links(
@@ -267,15 +320,17 @@ def meeting_links(
     """
     columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
     place, first = _places(meetings)
-    position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
-    country = participation["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
-    venue_country = meetings["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+    position = arrays.meeting_positions(meetings, participation)
+    if position is None:
+        position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+    country = _iso3s(participation)
+    venue_country = _iso3s(meetings)
     at = np.where(position >= 0, place[position], -1)
     keep = (at >= 0) & (country != "")
     keep[keep] = country[keep] != venue_country[position[keep]]
     codes, names = pd.factorize(country[keep])
     key = codes.astype("int64") * max(len(first), 1) + at[keep]
-    people = participation["participants"].to_numpy()[keep]
+    people = arrays.column(participation, "participants")[keep]
     sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
     used = np.flatnonzero(sums > 0)
     used = used[np.argsort(-sums[used], kind="stable")][:limit]
@@ -284,18 +339,32 @@ def meeting_links(
     from_iso3 = [str(names[k // max(len(first), 1)]) for k in used]
     venue = used % max(len(first), 1)
     points = {iso3: geo.centroid(iso3) or (np.nan, np.nan) for iso3 in set(from_iso3)}
-    out = pd.DataFrame(
+    from_lat = np.array([points[c][0] for c in from_iso3], dtype="float64")
+    from_lon = np.array([points[c][1] for c in from_iso3], dtype="float64")
+    # Lines with both ends known only.
+    drawn = np.flatnonzero(~(np.isnan(from_lat) | np.isnan(lat[venue])))
+    return pd.DataFrame(
         {
-            "from_iso3": from_iso3,
-            "from_lat": [points[c][0] for c in from_iso3],
-            "from_lon": [points[c][1] for c in from_iso3],
-            "to_lat": lat[venue],
-            "to_lon": lon[venue],
-            "participants": sums[used].astype("int64"),
+            "from_iso3": [from_iso3[i] for i in drawn],
+            "from_lat": from_lat[drawn],
+            "from_lon": from_lon[drawn],
+            "to_lat": lat[venue][drawn],
+            "to_lon": lon[venue][drawn],
+            "participants": sums[used].astype("int64")[drawn],
         },
         columns=columns,
     )
-    return out.dropna(subset=["from_lat", "to_lat"]).reset_index(drop=True)
+
+
+def _iso3s(table: pd.DataFrame) -> np.ndarray:
+    """Return a table's country_iso3 as text ("" when missing), computed once per loaded table."""
+    return arrays.cached(
+        table,
+        "iso3 text",
+        lambda frame: arrays.frozen(
+            frame["country_iso3"].fillna("").astype(str).to_numpy(dtype=object)
+        ),
+    )
 
 
 def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -322,19 +391,21 @@ def venues(meetings: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.Dat
     )
     invented = np.bincount(place[located], weights=made_up[located], minlength=len(first))
     missing = np.bincount(place[located], weights=unknown[located], minlength=len(first))
-    titles = meetings["title"].to_numpy(dtype=object)[first]
-    out = pd.DataFrame(
+    participants = people.astype("int64")
+    # Largest first, ties in order of appearance (a stable sort_values(ascending=False)).
+    ranked = np.argsort(-participants, kind="stable")
+    order = first[ranked]
+    titles = meetings["title"].to_numpy(dtype=object)[order]
+    return pd.DataFrame(
         {
-            "city": meetings["city"].to_numpy(dtype=object)[first],
-            "country_name": meetings["country_name"].to_numpy(dtype=object)[first],
-            "lat": meetings["lat"].to_numpy(dtype="float64")[first],
-            "lon": meetings["lon"].to_numpy(dtype="float64")[first],
-            "meetings": held.astype("int64"),
-            "participants": people.astype("int64"),
-            "illustrative": invented.astype("int64"),
-            "unknown": missing.astype("int64"),
-            "title": np.where(held == 1, titles, ""),
+            "city": meetings["city"].to_numpy(dtype=object)[order],
+            "country_name": meetings["country_name"].to_numpy(dtype=object)[order],
+            "lat": meetings["lat"].to_numpy(dtype="float64")[order],
+            "lon": meetings["lon"].to_numpy(dtype="float64")[order],
+            "meetings": held.astype("int64")[ranked],
+            "participants": participants[ranked],
+            "illustrative": invented.astype("int64")[ranked],
+            "unknown": missing.astype("int64")[ranked],
+            "title": np.where(held[ranked] == 1, titles, ""),
         }
     )
-    out = out.sort_values("participants", ascending=False, kind="stable")
-    return out.reset_index(drop=True)

@@ -220,20 +220,24 @@ def completion_bins(times: pd.DataFrame, bins: int = 20) -> pd.DataFrame:
 
 def sdg_targets(requests: pd.DataFrame) -> pd.DataFrame:
     """Return each SDG target the topics touch with the number of requests that touch it."""
-    targets = dict.fromkeys(t for ts in contract.SDG_TARGETS.values() for t in ts)
-    rows = []
+    targets = list(dict.fromkeys(t for ts in contract.SDG_TARGETS.values() for t in ts))
+    topics_of = {
+        target: [t for t, ts in contract.SDG_TARGETS.items() if target in ts] for target in targets
+    }
+    counts = []
     for target in targets:
-        topics = [t for t, ts in contract.SDG_TARGETS.items() if target in ts]
-        touched = requests[[f"topic_{t}" for t in topics]].any(axis=1)
-        rows.append(
-            {
-                "target": target,
-                "description": contract.SDG_TARGET_TEXTS[target],
-                "topics": ", ".join(contract.TOPICS[t] for t in topics),
-                "requests": int(touched.sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+        touched = np.zeros(len(requests), dtype=bool)
+        for topic in topics_of[target]:
+            touched |= arrays.column(requests, f"topic_{topic}")
+        counts.append(int(np.count_nonzero(touched)))
+    return pd.DataFrame(
+        {
+            "target": targets,
+            "description": [contract.SDG_TARGET_TEXTS[target] for target in targets],
+            "topics": [", ".join(contract.TOPICS[t] for t in topics_of[t]) for t in targets],
+            "requests": counts,
+        }
+    )
 
 
 @dataclass(frozen=True)

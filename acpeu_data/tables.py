@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from acpeu_data import contract, geo, i18n, request_figures
+from acpeu_data import arrays, contract, geo, i18n, request_figures
 from acpeu_data.dataset import Dataset
 from acpeu_data.i18n import Translate
 from acpeu_data.validate import N_
@@ -70,32 +70,48 @@ def _mapped(column: pd.Series, to_label: Callable[[str], str]) -> np.ndarray:
     return labels[codes]  # code -1 (a missing value) takes the None at the end
 
 
+def _coded(frame: pd.DataFrame, column: str, to_label: Callable[[str], str]) -> np.ndarray:
+    """Return the label of each cell of a text column, from its codes (acpeu_data.arrays, kept
+    per loaded table): each distinct value is labelled once."""
+    codes = arrays.codes(frame, column)
+    labels = np.array([to_label(code) for code in codes.uniques] + [None], dtype=object)
+    return labels[codes.codes]  # code -1 (a missing value) takes the None at the end
+
+
 def numbers(frame: pd.DataFrame, columns: Mapping[str, str], translate: Translate | None = None):
     """Return the columns of a chart's frame renamed for reading (its 'show the numbers' table)."""
-    shown = frame[list(columns)].copy()
-    if translate is not None:
-        for column in columns:
-            if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
-                shown[column] = shown[column].map(
-                    lambda v: translate(v) if isinstance(v, str) else v
-                )
-    return shown.rename(columns=dict(columns))
+    shown = {}
+    for column, title in columns.items():
+        values = frame[column]
+        if translate is not None and str(values.dtype) in ("str", "string"):
+            shown[title] = pd.array(
+                [translate(v) if isinstance(v, str) else v for v in values.tolist()],
+                dtype=values.dtype,
+            )
+            continue
+        if translate is not None and values.dtype == object:
+            values = values.map(lambda v: translate(v) if isinstance(v, str) else v)
+        # The column's own array: one frame built at once, no copy, selection or renaming.
+        shown[title] = values.array
+    return pd.DataFrame(shown, index=frame.index)
 
 
 def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return the cumulative-by-topic frame as one row per month, one column per topic."""
     if over_time.empty:
         return pd.DataFrame({_("Month"): []})
-    # One row per month and topic already: a plain pivot, not pivot_table's group-by.
-    wide = over_time.pivot(index="month", columns="topic", values="cumulative")
-    # The legend's order (the contract's topics, then all requests), not the pivot's A to Z.
-    wide = wide[
-        [code for code in [*contract.TOPICS, request_figures.TOTAL] if code in wide.columns]
-    ]
+    # requests_over_time gives each topic's months together, in order: a reshape, in the
+    # legend's order (the contract's topics, then all requests).
+    topics = list(dict.fromkeys(over_time["topic"]))
+    count = len(over_time) // len(topics)
+    values = over_time["cumulative"].to_numpy().reshape(len(topics), count)
     labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
-    wide = wide.rename(columns=_labels(labels, _))
-    wide.index = wide.index.strftime("%Y-%m")
-    return wide.reset_index(names=_("Month"))
+    to_label = _labels(labels, _)
+    shown = {_("Month"): over_time["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    for code in [*contract.TOPICS, request_figures.TOTAL]:
+        if code in topics:
+            shown[to_label(code)] = values[topics.index(code)]
+    return pd.DataFrame(shown)
 
 
 # The Source column is a link column: a URL shows its site; an illustrative record links to
@@ -183,23 +199,24 @@ def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.
     country = lambda iso3: geo.country_name(iso3, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "request_id": requests["request_id"],
+            "request_id": requests["request_id"].array,
             "source": source_cells(requests, _),
-            "received_on": requests["received_on"].dt.date,
-            "requester": requests["requester_name"],
-            "requester_type": _mapped(
-                requests["requester_type"], _labels(contract.REQUESTER_TYPES, _)
+            "received_on": _days(requests["received_on"]),
+            "requester": requests["requester_name"].array,
+            "requester_type": _coded(
+                requests, "requester_type", _labels(contract.REQUESTER_TYPES, _)
             ),
-            "region": _mapped(requests["region"], _),
+            "region": _coded(requests, "region", _),
             "countries": _joined(requests["beneficiaries"], country),
             "topics": _joined(requests["topics"], _labels(contract.TOPICS, _)),
-            "typology": _mapped(requests["typology"], _labels(contract.TYPOLOGIES, _)),
-            "status": _mapped(requests["status"], _labels(contract.STATUSES, _)),
-            "completed_on": requests["completed_on"].dt.date,
-            "title": requests["title"],
+            "typology": _coded(requests, "typology", _labels(contract.TYPOLOGIES, _)),
+            "status": _coded(requests, "status", _labels(contract.STATUSES, _)),
+            "completed_on": _days(requests["completed_on"]),
+            "title": requests["title"].array,
             "illustrative_fields": _fields_shown(requests, _),
-            "note": _text(requests, "note"),
-        }
+            "note": _text(requests, "note").array,
+        },
+        index=requests.index,
     )
 
 
@@ -374,41 +391,63 @@ def meetings_for_display(
     the sum of the delegations (marked illustrative when they are), else "unknown";
     `delegations` is that sum by itself and `delegations_source` where its rows come from.
     """
-    by_id = per_meeting.set_index("meeting_id")
-    women_share = meetings["meeting_id"].map(by_id["women_share"])
-    covered = meetings["meeting_id"].map(by_id["covered"])
+    if per_meeting.index.equals(meetings.index):  # participation_by_meeting's own rows
+        women_share = per_meeting["women_share"].to_numpy(dtype="float64")
+        covered = per_meeting["covered"].to_numpy(dtype="float64")
+    else:
+        by_id = per_meeting.set_index("meeting_id")
+        women_share = meetings["meeting_id"].map(by_id["women_share"]).to_numpy("float64")
+        covered = meetings["meeting_id"].map(by_id["covered"]).to_numpy("float64")
+    reported = covered > 0
     shown = [
         participants_text(t, m, i, lang, _)
         for t, m, i in zip(
-            totals["total"], totals["more_than"], totals["illustrative"], strict=True
+            totals["total"].tolist(),
+            totals["more_than"].tolist(),
+            totals["illustrative"].tolist(),
+            strict=True,
         )
     ]
-    breakdown = totals["breakdown"]
-    made_up = totals["breakdown_illustrative"]
-    provenance = np.where(
-        breakdown.isna(),
-        "",
-        np.where(made_up > 0, _("Illustrative"), _("Public source")),
-    )
-    kinds = meetings["kind"].map(_labels(contract.MEETING_KINDS, _))
+    breakdown = totals["breakdown"].to_numpy(dtype="float64")
+    made_up = totals["breakdown_illustrative"].to_numpy()
+    unknown = np.isnan(breakdown)
+    provenance = np.where(unknown, "", np.where(made_up > 0, _("Illustrative"), _("Public source")))
     return pd.DataFrame(
         {
-            "start_date": meetings["start_date"].dt.date,
-            "title": meetings["title"],
+            "start_date": _days(meetings["start_date"]),
+            "title": meetings["title"].array,
             "participants": shown,
             "source": source_cells(meetings, _),
-            "kind": kinds,
-            "end_date": meetings["end_date"].dt.date,
-            "city": meetings["city"],
-            "country": meetings["country_name"],
+            "kind": _mapped(meetings["kind"], _labels(contract.MEETING_KINDS, _)),
+            "end_date": _days(meetings["end_date"]),
+            "city": meetings["city"].array,
+            "country": meetings["country_name"].array,
             "reported_source": totals["reported_source"].to_numpy(dtype=object),
-            "delegations": breakdown.astype("Int64"),
+            "delegations": _whole(breakdown, unknown),
             "delegations_source": provenance,
-            "women_share": women_share.where(covered > 0),
-            "women_covered": covered.where(covered > 0).astype("Int64"),
-            "note": _text(meetings, "note"),
-        }
+            "women_share": np.where(reported, women_share, np.nan),
+            "women_covered": _whole(covered, ~reported),
+            "note": _text(meetings, "note").array,
+        },
+        index=meetings.index,
     )
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Return dates as datetime.date objects (Series.dt.date: NaT where missing)."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":
+        return dates.dt.date.to_numpy()
+    days = values.astype("datetime64[D]").astype(object)
+    missing = np.isnat(values)
+    if missing.any():
+        days[missing] = pd.NaT
+    return days
+
+
+def _whole(values: np.ndarray, missing: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Return whole numbers held as floats as an Int64 array, missing where `missing`."""
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
 
 
 def topics_for_display(topics: pd.DataFrame, _: Translate) -> pd.DataFrame:
@@ -433,8 +472,13 @@ def profile_meetings_for_display(meetings: pd.DataFrame, _: Translate) -> pd.Dat
 def countries_for_map(by_country: pd.DataFrame, regions, lang: str) -> pd.DataFrame:
     """Return the per-country counts to map: names in the reader's language, chosen regions only."""
     if regions:
-        by_country = by_country[by_country["region"].isin(regions)]
-    return by_country.assign(name=by_country["iso3"].map(lambda c: geo.country_name(c, lang)))
+        rows = np.flatnonzero(np.isin(by_country["region"].to_numpy(dtype=object), list(regions)))
+    else:
+        rows = np.arange(len(by_country))
+    # One frame built from the columns' arrays, not a selection then an assignment.
+    shown = {column: by_country[column].array.take(rows) for column in by_country.columns}
+    shown["name"] = [geo.country_name(c, lang) for c in by_country["iso3"].array.take(rows)]
+    return pd.DataFrame(shown, index=by_country.index.take(rows))
 
 
 # --- the Pipeline page (acpeu_data.history) ------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from acpeu_data import (
+    arrays,
     charts,
     contract,
     headline_figures,
@@ -94,7 +95,10 @@ class View:
     """The inputs of a page: the data, the filter and the language; filtered rows made once.
 
     `rows(table)` gives a table's filtered rows (the Streamlit layer passes its memo's);
-    by default they are filtered here, each when first needed.
+    by default they are filtered here, each when first needed. `shared(name, build)` gives
+    what a page needs beside its section (meeting totals, open requests' ages): the Streamlit
+    layer passes its memo, so that the section and the page build it once; by default it is
+    built here.
     """
 
     def __init__(
@@ -104,10 +108,12 @@ class View:
         lang: str,
         *,
         rows: Callable[[str], pd.DataFrame] | None = None,
+        shared: Callable[[str, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
     ):
         self.dataset, self.filters, self.lang = dataset, filters, i18n.normalise_language(lang)
         self._ = i18n.translator(self.lang)
         self._rows = rows or self._filter
+        self._shared = shared or (lambda _name, build: build())
 
     def _filter(self, table: str) -> pd.DataFrame:
         apply = {
@@ -128,6 +134,22 @@ class View:
     @cached_property
     def participation(self) -> pd.DataFrame:
         return self._rows("participation")
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """meeting_figures.meeting_totals of the filtered meetings: the published totals, or
+        with places chosen (by_place) the delegations from them."""
+        return self._shared(
+            "meeting_totals",
+            lambda: meeting_figures.meeting_totals(
+                self.meetings, self.participation, use_reported=not by_place(self)
+            ),
+        )
+
+    @cached_property
+    def ages(self) -> pd.DataFrame:
+        """history.ages of the filtered requests on To (or today): the open ones, oldest first."""
+        return self._shared("ages", lambda: history.ages(self.requests, self.filters.date_to))
 
     @cached_property
     def regions(self) -> list[str]:
@@ -151,8 +173,15 @@ class View:
 
     def titled(self, title: str, illustrative: int) -> str:
         """Return a figure title with a second line saying how many are illustrative."""
-        note = self.of_which(illustrative)
-        return f"{title}{charts.SUBTITLE}{note}</span>" if note else title
+        return charts.with_note(title, self.of_which(illustrative))
+
+
+def no_rows(ds: Dataset, table: str) -> pd.DataFrame:
+    """Return none of a table's rows: the same empty frame each time, so that what is
+    computed from it (acpeu_data.arrays) is computed once."""
+    return arrays.cached(
+        getattr(ds, table), "no rows", lambda frame: frame.iloc[:0], from_root=False
+    )
 
 
 def of_which(
@@ -268,11 +297,10 @@ def labelled_bar(
     """Return counts per category as bars (labels translated) with the table of their numbers;
     by default requests (`frame`'s `label` and `requests` columns). `value_title` is a msgid."""
     _ = view._
-    shown = frame.assign(shown=frame[label].map(_))
-    fig = charts.bar(
-        shown, label="shown", value=value, title=title, colours=colours, value_title=_(value_title)
-    )
-    numbers = tables.numbers(shown, {"shown": label_title, value: _(value_title)})
+    labels = [_(code) for code in frame[label].tolist()]
+    values = frame[value].to_numpy()
+    fig = charts.bars(labels, values, title=title, colours=colours, value_title=_(value_title))
+    numbers = pd.DataFrame({label_title: labels, _(value_title): values}, index=frame.index)
     return Chart(key, charts.plain_title(title), fig, numbers)
 
 
@@ -296,7 +324,11 @@ def overview(view: View) -> Section:
     """The Overview page: headline figures, a summary in words, requests over time and by region."""
     _ = view._
     k = headline_figures.kpis(
-        view.requests, view.meetings, view.participation, by_place=by_place(view)
+        view.requests,
+        view.meetings,
+        view.participation,
+        by_place=by_place(view),
+        totals=view.totals,
     )
     section = Section("Overview", _("Overview"))
     share_note = of_which(
@@ -352,8 +384,7 @@ def overview(view: View) -> Section:
     ]
     section.text = [tables.summary_text(k, view.filters, _, view.lang)]
     over_time = request_figures.requests_over_time(view.requests, include_total=True)
-    fig = charts.cumulative_by_topic(over_time, _)
-    fig = charts.retitled(fig, view.titled(fig.layout.title.text, k.requests_illustrative))
+    fig = charts.cumulative_by_topic(over_time, _, view.of_which(k.requests_illustrative))
     section.charts = [
         _chart("over_time", fig, tables.over_time_numbers(over_time, _)),
         _by_region(view),
@@ -456,8 +487,9 @@ def countries(view: View) -> Section:
         view.lang,
     )
     made_up = headline_figures.illustrative_count(view.requests)
-    fig = charts.requests_map(by_country, _, fit=bool(view.filters.regions))
-    fig = charts.retitled(fig, view.titled(fig.layout.title.text, made_up))
+    fig = charts.requests_map(
+        by_country, _, fit=bool(view.filters.regions), note=view.of_which(made_up)
+    )
     numbers = tables.numbers(
         by_country,
         {
@@ -471,7 +503,17 @@ def countries(view: View) -> Section:
     # Only the requests' figures are used here: no meetings (filtering them and their
     # participation was 40 % of this section at a million requests).
     ds = view.dataset
-    k = headline_figures.kpis(view.requests, ds.meetings.iloc[:0], ds.participation.iloc[:0])
+    k = headline_figures.kpis(
+        view.requests,
+        no_rows(ds, "meetings"),
+        no_rows(ds, "participation"),
+        totals=arrays.cached(
+            no_rows(ds, "meetings"),
+            "totals",
+            lambda none: meeting_figures.meeting_totals(none, no_rows(ds, "participation")),
+            from_root=False,
+        ),
+    )
     section = Section("Countries", _("Countries"))
     section.headlines = [
         Headline(
@@ -511,13 +553,14 @@ def participants_by_region(view: View) -> Chart:
     regions = [*view.regions, contract.NON_ACP]
     title = view.titled(title, meeting_figures.illustrative_participants(view.participation))
     fig = charts.stacked_bar(
-        shown.assign(series=shown["region"].map(_)),
+        shown,
         category="title",
-        series="series",
+        series="region",
         value="participants",
         title=title,
         colours={_(r): c for r, c in charts.region_colours(regions).items()},
         value_title=_("Participants"),
+        translate=_,
     )
     numbers = tables.numbers(
         by_region,
@@ -530,9 +573,7 @@ def participants_by_region(view: View) -> Chart:
 def meetings(view: View) -> Section:
     """The Meetings page: venues and routes, participation by region and stakeholder type."""
     _ = view._
-    totals = meeting_figures.meeting_totals(
-        view.meetings, view.participation, use_reported=not by_place(view)
-    )
+    totals = view.totals
     made_up = meeting_figures.illustrative_participants(view.participation)
     venues = meeting_figures.venues(view.meetings, totals)
     links = meeting_figures.meeting_links(view.meetings, view.participation)
@@ -544,7 +585,7 @@ def meetings(view: View) -> Section:
     # Only the meetings' figures are used here: no requests (filtering them was a sixth of
     # this section at a million requests).
     k = headline_figures.kpis(
-        view.dataset.requests.iloc[:0],
+        no_rows(view.dataset, "requests"),
         view.meetings,
         view.participation,
         by_place=by_place(view),
@@ -676,8 +717,7 @@ def pipeline(view: View) -> Section:
         )
     )
     by_stage = history.by_stage(requests)
-    aged = history.ages(requests, day)
-    bands = history.age_bands(aged)
+    bands = history.age_bands(view.ages)
     section.charts = [
         labelled_bar(
             view,

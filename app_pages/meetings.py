@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from acpeu_data import meeting_figures, tables, views
+from acpeu_data import meeting_figures, tables
 from ui.screen import current_page
 from ui.widgets import downloads, headline, show, table
 
@@ -15,10 +15,8 @@ section = page.section()
 show(page, section.chart("map"), key="meetings_map")
 # What the bubbles and lines are, and what of them is illustrative.
 st.caption(section.notes[0].text)
-by_place = views.by_place(page.view())  # participants are then the delegations' counts
-totals = page.memoized_rows(
-    "totals", meeting_figures.meeting_totals, meetings, participation, use_reported=not by_place
-)
+# The meetings' totals the section was built from (delegations' counts when places are chosen).
+totals = page.view().totals
 
 st.header(_("Meetings"), anchor=False)
 table(

@@ -30,7 +30,7 @@ with right:
     show(page, section.chart("age_bands"))
 
 st.header(_("Oldest open requests"), anchor=False)
-aged = page.memoized_rows("aged", history.ages, requests, f.date_to)
+aged = page.view().ages  # the section's (acpeu_data.views)
 st.caption(
     _(
         "Requests received, under review, approved or ongoing on {day}, oldest first: "

@@ -307,3 +307,30 @@ def test_country_profile():
     ken = request_figures.country_profile("KEN", REQ, MEET, PART)
     assert ken.requests.empty and ken.meetings.empty
     assert ken.topics["requests"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    "f", [Filters(), Filters(regions=("Pacific",)), Filters(countries=("JAM", "BEL"))]
+)
+def test_meeting_totals_by_position_match_them_by_id(f):
+    # Unique meeting ids take the arrays' path (positions, bincount); repeated ids match rows
+    # by id (groupby, map). Both must give the same figures for the same rows.
+    from acpeu_data.filters import filter_meetings
+
+    meetings, participation = filter_meetings(DS, f), filter_participation(DS, f)
+    totals = meeting_figures.meeting_totals(meetings, participation)
+    by_id = meeting_figures._breakdowns_merged(meetings, participation)
+    assert totals["breakdown"].to_numpy().tolist() == pytest.approx(by_id[0].tolist(), nan_ok=True)
+    assert totals["breakdown_illustrative"].to_numpy().tolist() == by_id[1].tolist()
+
+
+def test_venues_of_a_subset_match_those_of_its_copy():
+    # A filtered subset numbers its places from the loaded table's (masked); a copy, unknown
+    # to acpeu_data.arrays, numbers its own: the venues must be the same.
+    from acpeu_data.filters import filter_meetings
+
+    subset = filter_meetings(DS, Filters(regions=("Caribbean", "Pacific")))
+    assert 0 < len(subset) < len(MEET)
+    pd.testing.assert_frame_equal(
+        meeting_figures.venues(subset), meeting_figures.venues(subset.copy())
+    )

@@ -242,3 +242,15 @@ def test_prepare_changes_no_figure():
         assert headline_figures.kpis(
             a, plain.meetings.iloc[:0], plain.participation.iloc[:0]
         ) == headline_figures.kpis(b, prepared.meetings.iloc[:0], prepared.participation.iloc[:0])
+
+
+def test_text_columns_are_combined_into_one_chunk():
+    from acpeu_data.load import one_chunk
+
+    parts = [pd.Series(["a", "b"], dtype="str"), pd.Series([None, "c"], dtype="str")]
+    frame = pd.DataFrame({"text": pd.concat(parts, ignore_index=True), "n": [1, 2, 3, 4]})
+    assert frame["text"].array._pa_array.num_chunks == 2  # as a large file's reader gives it
+    combined = one_chunk(frame)
+    assert combined["text"].array._pa_array.num_chunks == 1
+    pd.testing.assert_frame_equal(combined, frame)
+    assert one_chunk(combined) is combined  # nothing left to combine: the same frame

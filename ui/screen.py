@@ -79,6 +79,7 @@ class PageContext:
             self.filters,
             self.lang,
             rows=lambda table: getattr(self, table),
+            shared=lambda name, build: self.memoized_rows(name, build),
         )
 
     def section(self) -> views.Section:
