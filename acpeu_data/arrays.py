@@ -7,17 +7,24 @@ DataFrame object, and a filtered subset gets its arrays by masking the loaded ta
 than by reading its own columns again.
 
 What is kept is found by the frame's identity: treat the tables and subsets as read-only.
+
+A filtered subset (`rows`) takes its text columns only when something reads them: the figures
+read the arrays kept here, so a page of figures never copies the text of the rows it counts
+(at a million requests, most of what a filter change cost). A column read is taken then,
+exactly as `frame[mask]` takes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 import weakref
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+from pandas.arrays import ArrowStringArray
 
 
 class _Facts:
@@ -68,6 +75,79 @@ def subset(parent: pd.DataFrame, child: pd.DataFrame, mask: np.ndarray) -> None:
         _track(child, facts.root, full)
     else:
         _track(child, facts, mask)
+
+
+def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Return frame[mask] (a boolean array), recorded as a subset (see `subset`).
+
+    The same frame as frame[mask] (values, dtypes, index, columns), but its Arrow text columns
+    are taken from `frame` when first read (_TakenLater): read-only, as every subset here.
+    """
+    positions = np.flatnonzero(mask)
+    columns = {}
+    for i in range(frame.shape[1]):
+        values = frame.iloc[:, i].array
+        if type(values) is ArrowStringArray:
+            columns[i] = _TakenLater.of(values, positions)
+        elif isinstance(values, pd.arrays.NumpyExtensionArray):
+            columns[i] = values.to_numpy()[positions]
+        else:
+            columns[i] = values.take(positions)
+    out = pd.DataFrame(columns, index=frame.index[positions], copy=False)
+    out.columns = frame.columns
+    out = out.__finalize__(frame)
+    subset(frame, out, mask)
+    return out
+
+
+_TAKING = threading.Lock()
+
+
+class _TakenLater(ArrowStringArray):
+    """Rows of an Arrow text column, taken when first read: until then the column and the
+    rows' positions; then an ordinary ArrowStringArray (its class is switched back), holding
+    what ArrowStringArray.take(positions) gives. Any other construction of this class (pandas
+    builds results with type(self)) makes an ordinary ArrowStringArray.
+    """
+
+    def __init__(self, values, *, dtype=None) -> None:
+        self.__class__ = ArrowStringArray
+        ArrowStringArray.__init__(self, values, dtype=dtype)
+
+    @classmethod
+    def of(cls, source: ArrowStringArray, positions: np.ndarray) -> _TakenLater:
+        later = object.__new__(cls)
+        later.__dict__.update(_source=source, _positions=positions, _dtype=source.dtype, _cache={})
+        return later
+
+    def __getattr__(self, name: str):
+        # Called only for attributes not found: _pa_array until the rows are taken.
+        if name != "_pa_array":
+            raise AttributeError(name)
+        with _TAKING:
+            state = self.__dict__
+            if "_pa_array" not in state:
+                # As ArrowExtensionArray.take does it (positions are in range, none negative).
+                state["_pa_array"] = state.pop("_source")._pa_array.take(state.pop("_positions"))
+                self.__class__ = ArrowStringArray
+            return state["_pa_array"]
+
+    def __len__(self) -> int:
+        positions = self.__dict__.get("_positions")
+        return len(self._pa_array) if positions is None else len(positions)
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes the rows will take (an estimate from the column's) until they are taken."""
+        state = self.__dict__
+        if "_positions" not in state:
+            return self._pa_array.nbytes
+        source = state["_source"]
+        return source.nbytes * len(state["_positions"]) // max(len(source), 1)
+
+    def __reduce_ex__(self, protocol):
+        self._pa_array  # noqa: B018 taken now: an ordinary array, pickled as one
+        return self.__reduce_ex__(protocol)
 
 
 def _masked(value, mask: np.ndarray):

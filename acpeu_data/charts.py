@@ -24,6 +24,7 @@ from acpeu_data.request_figures import TOTAL
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f2937")
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+MARKERS_PER_LINE = 12
 SEQUENTIAL = [[0.0, "#f1f5f9"], [0.001, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 ACP_FRAME = "#334155"
 GRID = "#e5e7eb"
@@ -105,6 +106,11 @@ def plain_title(title: str) -> str:
         return title
     head, note = title.split(SUBTITLE, 1)
     return f"{head} ({note.removesuffix('</span>')})"
+
+
+def first_line(title: str) -> str:
+    """Return a title without its second line (the note on illustrative records)."""
+    return title.split(SUBTITLE, 1)[0]
 
 
 def region_colours(regions: list[str]) -> dict[str, str]:
@@ -196,7 +202,9 @@ def cumulative_by_topic(
             _(contract.TOPICS[topic]),
             mode="lines+markers",
             line=dict(color=contract.TOPIC_COLOURS[topic], dash=DASHES[i % 6], width=2),
-            marker=dict(symbol=SYMBOLS[i % 6], size=5),
+            # A symbol every few months tells the lines apart without colour; one on every
+            # point would be hundreds of SVG nodes for the browser to redraw on each change.
+            marker=dict(symbol=SYMBOLS[i % 6], size=5, maxdisplayed=MARKERS_PER_LINE),
         )
         for i, topic in enumerate(topics)
     ]

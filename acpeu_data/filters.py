@@ -442,8 +442,7 @@ def filter_requests(ds: Dataset, f: Filters) -> pd.DataFrame:
     if f.is_empty:
         return ds.requests
     mask = request_mask(ds, f)
-    subset = ds.requests[mask]
-    arrays.subset(ds.requests, subset, mask)
+    subset = arrays.rows(ds.requests, mask)
     if f.date_to is not None:
         subset = history.as_of(ds, subset, mask, f.date_to)
     return subset
@@ -520,8 +519,7 @@ def filter_meetings(ds: Dataset, f: Filters) -> pd.DataFrame:
     mask = _meeting_mask(ds, f)
     if mask.all():
         return ds.meetings
-    subset = ds.meetings[mask]
-    arrays.subset(ds.meetings, subset, mask)
+    subset = arrays.rows(ds.meetings, mask)
     return subset
 
 
@@ -539,8 +537,7 @@ def filter_participation(ds: Dataset, f: Filters) -> pd.DataFrame:
             mask &= np.append(meetings, False)[positions]
     if mask.all():
         return participation
-    subset = participation[mask]
-    arrays.subset(participation, subset, mask)
+    subset = arrays.rows(participation, mask)
     return subset
 
 

@@ -320,17 +320,8 @@ def meeting_links(
     """
     columns = ["from_iso3", "from_lat", "from_lon", "to_lat", "to_lon", "participants"]
     place, first = _places(meetings)
-    position = arrays.meeting_positions(meetings, participation)
-    if position is None:
-        position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
-    country = _iso3s(participation)
-    venue_country = _iso3s(meetings)
-    at = np.where(position >= 0, place[position], -1)
-    keep = (at >= 0) & (country != "")
-    keep[keep] = country[keep] != venue_country[position[keep]]
-    codes, names = pd.factorize(country[keep])
-    key = codes.astype("int64") * max(len(first), 1) + at[keep]
-    people = arrays.column(participation, "participants")[keep]
+    codes, names, at, people = _flows(meetings, participation, place)
+    key = codes.astype("int64") * max(len(first), 1) + at
     sums = np.bincount(key, weights=people, minlength=len(names) * max(len(first), 1))
     used = np.flatnonzero(sums > 0)
     used = used[np.argsort(-sums[used], kind="stable")][:limit]
@@ -356,8 +347,43 @@ def meeting_links(
     )
 
 
+def _flows(
+    meetings: pd.DataFrame, participation: pd.DataFrame, place: np.ndarray
+) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray]:
+    """Return the delegation rows that draw a line (a country other than the venue's, at a
+    venue with coordinates): their country numbered in order of first appearance (as
+    pd.factorize numbers them), the countries, the venue and the participants."""
+    position = arrays.meeting_positions(meetings, participation)
+    if position is None:  # repeated meeting ids: match them by id, the countries as text
+        position = pd.Index(meetings["meeting_id"]).get_indexer(participation["meeting_id"])
+        country = _iso3s(participation)
+        at = np.where(position >= 0, place[position], -1)
+        keep = (at >= 0) & (country != "")
+        keep[keep] = country[keep] != _iso3s(meetings)[position[keep]]
+        codes, names = pd.factorize(country[keep])
+        return codes, pd.Index(names), at[keep], participation["participants"].to_numpy()[keep]
+    # The countries as the cached codes: no text compared or factorized per row.
+    countries = arrays.codes(participation, "country_iso3")
+    country = countries.codes
+    venues = arrays.codes(meetings, "country_iso3")
+    # Each venue country's code among the delegations' (-2: missing, or no delegation from it).
+    venue_code = np.array([countries.where.get(v, -2) for v in venues.uniques] + [-2])
+    at = np.where(position >= 0, place[position], -1)
+    keep = (at >= 0) & (country >= 0)
+    if "" in countries.where:  # an empty cell names no country, as a missing one
+        keep &= country != countries.where[""]
+    keep[keep] = country[keep] != venue_code[venues.codes[position[keep]]]
+    kept = country[keep]
+    distinct, first = np.unique(kept, return_index=True)
+    distinct = distinct[np.argsort(first, kind="stable")]
+    number = np.zeros(len(countries.uniques), dtype="int64")
+    number[distinct] = np.arange(len(distinct))
+    people = arrays.column(participation, "participants")[keep]
+    return number[kept], countries.uniques[distinct], at[keep], people
+
+
 def _iso3s(table: pd.DataFrame) -> np.ndarray:
-    """Return a table's country_iso3 as text ("" when missing), computed once per loaded table."""
+    """Return a table's country_iso3 as text ("" when missing), computed once per table."""
     return arrays.cached(
         table,
         "iso3 text",

@@ -43,3 +43,15 @@ def open_app(
         app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def unfold(app: AppTest, *labels: str) -> AppTest:
+    """Open the expanders that draw their contents only while open (ui.widgets.folded), those
+    whose label starts with one of `labels` (all when none is given), and run the app again."""
+    for expander in app.expander:
+        if expander.proto.id and (not labels or expander.label.startswith(labels)):
+            # A stateful expander's id ends with the key it was given ($$ID-<hash>-<key>).
+            app.session_state[expander.proto.id.split("-", 2)[2]] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app

@@ -92,3 +92,44 @@ def test_meetings_with_a_repeated_id_are_matched_by_id():
     per = meeting_figures.participation_by_meeting(m, DS.participation)
     assert len(per) == len(m)
     assert per["participants"].iloc[-1] == per["participants"].iloc[0]
+
+
+@pytest.mark.parametrize("table", ["requests", "meetings", "participation", "countries"])
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_rows_are_the_frame_masked(table, share):
+    frame = getattr(DS, table)
+    mask = np.random.default_rng(7).random(len(frame)) < share
+    subset = arrays.rows(frame, mask)
+    text = [c for c in frame if type(frame[c].array) is pd.arrays.ArrowStringArray]
+    assert text  # every table has text columns: they are taken when read
+    assert not any(type(subset[c].array) is pd.arrays.ArrowStringArray for c in text)
+    assert len(subset) == int(mask.sum()) and list(subset.columns) == list(frame.columns)
+    pd.testing.assert_frame_equal(subset, frame[mask], check_flags=True)
+    # Read once, each text column is an ordinary Arrow array (pandas' own results are too).
+    assert all(type(subset[c].array) is pd.arrays.ArrowStringArray for c in text)
+    assert type(arrays.rows(frame, mask)[text[0]].str.upper().array) is pd.arrays.ArrowStringArray
+
+
+def test_rows_not_yet_read_behave_as_taken_ones():
+    import pickle
+
+    mask = np.arange(len(DS.requests)) % 3 == 0
+    expected = DS.requests[mask]
+    for use in (
+        lambda s: pickle.loads(pickle.dumps(s)),
+        lambda s: s.copy(),
+        lambda s: s.sort_values("title", kind="stable"),
+        lambda s: pd.concat([s, s]),
+        lambda s: s[s["status"] == "completed"],
+        lambda s: s.iloc[::-1],
+        lambda s: s.to_numpy(),
+    ):
+        got, want = use(arrays.rows(DS.requests, mask)), use(expected)
+        pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(want))
+    # A subset's figures come from the loaded table's arrays: reading them takes no text.
+    subset = arrays.rows(DS.requests, mask)
+    assert (
+        arrays.codes(subset, "region").codes.tolist()
+        == arrays.codes(expected.copy(), "region").codes.tolist()
+    )
+    assert type(subset["region"].array) is not pd.arrays.ArrowStringArray

@@ -334,3 +334,16 @@ def test_venues_of_a_subset_match_those_of_its_copy():
     pd.testing.assert_frame_equal(
         meeting_figures.venues(subset), meeting_figures.venues(subset.copy())
     )
+
+
+@pytest.mark.parametrize(
+    "f", [Filters(), Filters(regions=("Pacific",)), Filters(countries=("JAM", "BEL"))]
+)
+def test_meeting_links_from_codes_match_those_by_id(f, monkeypatch):
+    # Unique meeting ids: countries as the cached codes; repeated ids: as text, matched by id.
+    from acpeu_data.filters import filter_meetings
+
+    meetings, participation = filter_meetings(DS, f), filter_participation(DS, f)
+    by_codes = meeting_figures.meeting_links(meetings, participation)
+    monkeypatch.setattr(meeting_figures.arrays, "meeting_positions", lambda _m, _p: None)
+    pd.testing.assert_frame_equal(by_codes, meeting_figures.meeting_links(meetings, participation))

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from acpeu_data import contract
+from tests.apptest import unfold
 from tests.test_history import AS_OF, EVENTS_DIR, STATUS_AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def run(page: str, query: dict[str, list[str]]) -> AppTest:
     app.run()
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
-    return app
+    return unfold(app, "Numbers")  # the charts' numbers are drawn once opened
 
 
 def numbers_of(app: AppTest, label_column: str) -> dict[str, int]:

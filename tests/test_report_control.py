@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from acpeu_data import report
+from tests.apptest import unfold
 from tests.test_pages import PAGES, run_app
+
+
+def run_with_control(query: dict | None = None, page: str | None = None):
+    """Return the app run with the Report control opened (its contents are drawn once open)."""
+    return unfold(run_app(query, page=page), "Report")
 
 
 def control_widgets(app):
@@ -16,7 +22,10 @@ def control_widgets(app):
 
 @pytest.mark.parametrize("page", [None, *PAGES])
 def test_every_page_has_the_same_report_control(page):
-    app = run_app({"region": ["Caribbean"]}, page=page)
+    closed = run_app({"region": ["Caribbean"]}, page=page)
+    assert "Report: PDF or HTML to send" in [e.label for e in closed.expander]
+    assert closed.radio.len == 0  # nothing of the control is drawn until it is opened
+    app = unfold(closed, "Report")
     radios, buttons = control_widgets(app)
 
     assert "Report: PDF or HTML to send" in [e.label for e in app.expander]
@@ -38,7 +47,7 @@ def _report_downloads(app):
 
 
 def test_an_html_report_is_made_on_click_and_offered_for_download():
-    app = run_app({"region": ["Caribbean"]})
+    app = run_with_control({"region": ["Caribbean"]})
     radios, buttons = control_widgets(app)
     radios["Format"].set_value("html").run()
     assert _report_downloads(app) == []
@@ -57,7 +66,7 @@ def test_an_html_report_is_made_on_click_and_offered_for_download():
 
 def test_a_missing_pdf_renderer_is_a_message_on_the_control(monkeypatch):
     monkeypatch.setattr(report, "chromium_path", lambda: None)
-    app = run_app()
+    app = run_with_control()
     assert control_widgets(app)[0]["Format"].value == "pdf"
 
     errors = [e.value for e in app.error]

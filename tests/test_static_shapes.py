@@ -8,6 +8,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pycountry
 import pytest
 
@@ -151,7 +152,18 @@ def test_light_shapes_are_what_the_tool_makes_and_keep_every_country() -> None:
     full = topology("world_50m.json")
     assert light["objects"]["countries"] == full["objects"]["countries"]
     assert light["transform"] == full["transform"] and PLOTLY_LAYERS <= set(light["objects"])
-    # The point of the file: far fewer points to draw, no arc lost.
-    assert len(light["arcs"]) == len(full["arcs"])
+    # The point of the file: far fewer points to draw, no arc lost; one more for the ocean.
+    assert len(light["arcs"]) == len(full["arcs"]) + 1
     assert sum(map(len, light["arcs"])) < sum(map(len, full["arcs"])) / 3
     assert all(len(arc) >= 2 for arc in light["arcs"])
+    # The ocean is one ring around a cap of Antarctica, run westward (d3-geo: the polygon is
+    # then the rest of the sphere), so plotly.js paints all water below the land in one path.
+    (ocean,) = light["objects"]["ocean"]["geometries"]
+    ring = np.cumsum(np.asarray(light["arcs"][ocean["arcs"][0][0]]), axis=0)
+    (scale_x, scale_y), (left, bottom) = (
+        light["transform"]["scale"],
+        light["transform"]["translate"],
+    )
+    lons, lats = ring[:, 0] * scale_x + left, ring[:, 1] * scale_y + bottom
+    assert (ring[0] == ring[-1]).all() and np.allclose(lats, module.OCEAN_EDGE_LAT, atol=0.01)
+    assert (np.diff(lons[:-1]) < 0).all() and lons[0] - lons[-2] >= 350

@@ -17,7 +17,7 @@ from acpeu_data import report
 from acpeu_data.validate import N_
 from ui import navigation
 from ui.screen import PageContext
-from ui.widgets import download
+from ui.widgets import download, folded
 
 REPORT_KEY = "report"
 # Pages that show the data's files rather than figures have no part in a report.
@@ -44,7 +44,12 @@ def reported_pages() -> list[str]:
 def control(page: PageContext) -> None:
     """Draw the Report control: what to put in the report, a button to make it, the download."""
     _ = page._
-    with st.expander(_("Report: PDF or HTML to send"), icon=":material/description:"):
+    box = folded(
+        _("Report: PDF or HTML to send"), key="report_control", icon=":material/description:"
+    )
+    if not box.open:
+        return
+    with box:
         everything = reported_pages()
         scopes = {"all": _("All pages")}
         if page.title in everything:

@@ -85,7 +85,8 @@ def chart(
     on_select=None,
 ):
     """Show a figure and, in an expander, the table of its numbers; return the selection event."""
-    title = charts.plain_title(fig.layout.title.text or "")
+    # The first line only: a label that changes with the filter would close the expander.
+    title = charts.first_line(fig.layout.title.text or "")
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
         fig,
@@ -94,9 +95,24 @@ def chart(
         width="stretch",
         **options,
     )
-    with st.expander(page._("Numbers: {title}").format(title=title), icon=":material/table:"):
-        table(page, numbers)
+    numbers_box = folded(
+        page._("Numbers: {title}").format(title=title),
+        key=f"{key}_numbers",
+        icon=":material/table:",
+    )
+    if numbers_box.open:
+        with numbers_box:
+            table(page, numbers)
     return event
+
+
+def folded(label: str, *, key: str, icon: str):
+    """Return an expander whose contents the caller draws only while it is open (`.open`).
+
+    Opening it reruns the page, which then draws the contents; while it is closed the browser
+    has nothing to lay out for it on each filter change (bench/README.md).
+    """
+    return st.expander(label, icon=icon, key=key, on_change="rerun")
 
 
 def downloads(

@@ -14,6 +14,7 @@ per_country = per_country.reset_index(name="requests").merge(data["countries"], 
 fig = px.choropleth(
     per_country, locations="iso3", color="requests", hover_name="name", title="Requests"
 )
+fig.update_geos(resolution=50)  # plotly's default 110m shapes lack 22 programme states
 common.chart(fig, per_country, config=common.GEO_CONFIG)
 st.header("Requests per country")
 common.downloads(r, "requests")

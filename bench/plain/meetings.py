@@ -10,6 +10,7 @@ totals = p.groupby("meeting_id")[["participants", "women"]].sum()
 m = m.merge(totals, left_on="meeting_id", right_index=True, how="left")
 venues = m.groupby(["city", "lat", "lon"], as_index=False)["participants"].sum()
 fig = px.scatter_geo(venues, lat="lat", lon="lon", size="participants", hover_name="city")
+fig.update_geos(resolution=50)  # plotly's default 110m shapes lack 22 programme states
 common.chart(fig, venues, config=common.GEO_CONFIG)
 
 st.header("Meetings")
