@@ -106,7 +106,8 @@ _TAKING = threading.Lock()
 class _TakenLater(ArrowStringArray):
     """Rows of an Arrow text column, taken when first read: until then the column and the
     rows' positions; then an ordinary ArrowStringArray (its class is switched back), holding
-    what ArrowStringArray.take(positions) gives. Any other construction of this class (pandas
+    what ArrowStringArray.take(positions) gives. Its own `take` (a subset of the subset, a
+    sorted table's first rows) is taken later too. Any other construction of this class (pandas
     builds results with type(self)) makes an ordinary ArrowStringArray.
     """
 
@@ -131,6 +132,27 @@ class _TakenLater(ArrowStringArray):
                 state["_pa_array"] = state.pop("_source")._pa_array.take(state.pop("_positions"))
                 self.__class__ = ArrowStringArray
             return state["_pa_array"]
+
+    def take(self, indices, *, allow_fill: bool = False, fill_value=None):
+        """Return the rows at `indices`, still taken later (ArrowStringArray.take otherwise)."""
+        with _TAKING:
+            source, positions = self.__dict__.get("_source"), self.__dict__.get("_positions")
+        wanted = np.asarray(indices, dtype=np.intp)
+        if positions is None or (allow_fill and (wanted < 0).any()):
+            return super().take(indices, allow_fill=allow_fill, fill_value=fill_value)
+        if wanted.size and (wanted.max() >= len(positions) or wanted.min() < -len(positions)):
+            raise IndexError("out of bounds value in 'indices'.")
+        return _TakenLater.of(source, positions[wanted])
+
+    def __getitem__(self, item):
+        """A slice is taken later too, a single row read from the column; else as ArrowStringArray."""
+        with _TAKING:
+            source, positions = self.__dict__.get("_source"), self.__dict__.get("_positions")
+        if positions is not None and isinstance(item, slice):
+            return _TakenLater.of(source, positions[item])
+        if positions is not None and isinstance(item, int | np.integer):
+            return source[positions[item]]
+        return super().__getitem__(item)
 
     def __len__(self) -> int:
         positions = self.__dict__.get("_positions")
@@ -188,8 +210,17 @@ def cached_with(frame: pd.DataFrame, other: pd.DataFrame, name, compute: Callabl
     if hit is not None and hit[0]() is other:
         return hit[1]
     value = compute(frame, other)
+    # Forget this name's values for frames gone (a loaded table paired with many subsets).
+    gone = [k for k, v in values.items() if _paired(k, name) and v[0]() is None]
+    for k in gone:
+        del values[k]
     values[key] = (weakref.ref(other), value)
     return value
+
+
+def _paired(key, name) -> bool:
+    """Return whether `key` is cached_with's key for `name` (the value: (weakref, value))."""
+    return isinstance(key, tuple) and len(key) == 2 and key[0] == name and isinstance(key[1], int)
 
 
 # --- columns ------------------------------------------------------------------------------------
@@ -388,8 +419,15 @@ def _positions_in(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.nda
 def meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.ndarray | None:
     """Return each participation row's position in `meetings` (-1: not there).
 
-    None when meeting ids repeat (a row would belong to several meetings).
+    None when meeting ids repeat (a row would belong to several meetings). Read-only: kept
+    per pair of frames (a page's figures ask for the same pair several times).
     """
+    return cached_with(
+        participation, meetings, "positions in", lambda p, m: _meeting_positions(m, p)
+    )
+
+
+def _meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> np.ndarray | None:
     m_facts, p_facts = _facts(meetings), _facts(participation)
     m_root = m_facts.root.frame() if m_facts.root is not None else None
     p_root = p_facts.root.frame() if p_facts.root is not None else None
@@ -411,4 +449,4 @@ def meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> np
         rank = np.full(len(m_mask) + 1, -1, dtype=np.int64)
         rank[:-1][m_mask] = np.arange(int(m_mask.sum()))
         positions = rank[positions]
-    return positions
+    return _frozen(positions)

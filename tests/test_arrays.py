@@ -133,3 +133,37 @@ def test_rows_not_yet_read_behave_as_taken_ones():
         == arrays.codes(expected.copy(), "region").codes.tolist()
     )
     assert type(subset["region"].array) is not pd.arrays.ArrowStringArray
+
+
+def test_rows_of_rows_are_taken_later_too():
+    first = np.arange(len(DS.requests)) % 2 == 0
+    subset = arrays.rows(DS.requests, first)
+    second = np.arange(len(subset)) % 3 == 1
+    expected = DS.requests[first][second]
+    for got in (subset[second], subset.take(np.flatnonzero(second)), subset.iloc[-3:]):
+        assert type(got["title"].array) is not pd.arrays.ArrowStringArray  # not taken yet
+    pd.testing.assert_frame_equal(subset[second], expected)
+    pd.testing.assert_frame_equal(subset.iloc[-3:], DS.requests[first].iloc[-3:])
+    titles = subset["title"].array
+    assert titles[3] == DS.requests["title"][first].iloc[3]
+    assert titles[-1] == DS.requests["title"][first].iloc[-1]
+    with pytest.raises(IndexError):
+        titles.take([len(subset)])
+    with pytest.raises(IndexError):
+        titles[len(subset)]  # noqa: B018
+
+
+def test_meeting_positions_are_kept_per_pair_and_forgotten_with_the_frames():
+    import gc
+
+    f = ad.Filters(regions=(REGIONS[0],))
+    meetings, participation = flt.filter_meetings(DS, f), flt.filter_participation(DS, f)
+    positions = arrays.meeting_positions(meetings, participation)
+    assert positions is arrays.meeting_positions(meetings, participation)
+    assert not positions.flags.writeable
+    pairs = lambda: [k for k in arrays._facts(DS.participation).values if k[0] == "positions in"]  # noqa: E731
+    before = len(pairs())
+    for _ in range(3):  # subsets of meetings paired with the loaded participation
+        arrays.meeting_positions(meetings.copy(), DS.participation)
+        gc.collect()
+    assert len(pairs()) <= before + 1
