@@ -63,6 +63,29 @@ def _joined(column: pd.Series, to_label: Callable[[str], str]) -> list[str]:
     return out
 
 
+def _joined_once(
+    frame: pd.DataFrame,
+    column: str,
+    to_label: Callable[[str], str],
+    _: Translate,
+    lang: str,
+) -> np.ndarray | list:
+    """Return _joined of a list column, computed once per loaded table and language (a
+    filtered table takes its rows' texts from there, acpeu_data.arrays)."""
+    # The translations behind `_` (gettext's bound method is a new object each time; the
+    # catalogues live as long as the process). Another function: no cache.
+    catalogue = getattr(_, "__self__", None)
+    if catalogue is None:
+        return _joined(frame[column], to_label)
+    language = (lang, id(catalogue))
+    texts = arrays.cached(
+        frame,
+        ("joined", column, language),
+        lambda table: arrays.frozen(np.array(_joined(table[column], to_label), dtype=object)),
+    )
+    return texts if len(texts) else []  # an empty table's column typed as before
+
+
 def _mapped(column: pd.Series | np.ndarray, to_label: Callable[[str], str]) -> np.ndarray:
     """Return the label of each code, looking up each distinct code once."""
     codes, uniques = pd.factorize(column)
@@ -155,7 +178,7 @@ def _fields_shown(frame: pd.DataFrame, _: Translate) -> list[str]:
     cells = _text(frame, "illustrative_fields")
     done: dict[str, str] = {}
     out = []
-    for text in cells:
+    for text in cells.tolist():
         if text not in done:
             parts = [p.strip() for p in text.split(contract.LIST_SEPARATOR) if p.strip()]
             done[text] = ", ".join(_(labels[p]) if p in labels else p for p in parts)
@@ -207,8 +230,8 @@ def requests_for_display(requests: pd.DataFrame, _: Translate, lang: str) -> pd.
                 requests, "requester_type", _labels(contract.REQUESTER_TYPES, _)
             ),
             "region": _coded(requests, "region", _),
-            "countries": _joined(requests["beneficiaries"], country),
-            "topics": _joined(requests["topics"], _labels(contract.TOPICS, _)),
+            "countries": _joined_once(requests, "beneficiaries", country, _, lang),
+            "topics": _joined_once(requests, "topics", _labels(contract.TOPICS, _), _, lang),
             "typology": _coded(requests, "typology", _labels(contract.TYPOLOGIES, _)),
             "status": _coded(requests, "status", _labels(contract.STATUSES, _)),
             "completed_on": _days(requests["completed_on"]),
