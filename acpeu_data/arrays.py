@@ -47,8 +47,10 @@ def _track(
 ) -> _Facts:
     key = id(frame)
 
-    def forget(_ref: weakref.ref) -> None:
-        _FACTS.pop(key, None)
+    # The store itself, not the module's name for it: a frame that goes while the interpreter
+    # shuts down (module globals already None) is then forgotten quietly.
+    def forget(_ref: weakref.ref, store: dict[int, _Facts] = _FACTS) -> None:
+        store.pop(key, None)
 
     facts = _Facts(weakref.ref(frame, forget), root, mask)
     _FACTS[key] = facts

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from acpeu_data import contract
+from acpeu_data import contract, i18n
 from acpeu_data.i18n import Translate
 from acpeu_data.request_figures import TOTAL
 
@@ -65,7 +65,7 @@ def _values(series: pd.Series) -> np.ndarray | list:
     """
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series):
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            return series.dt.strftime("%Y-%m-%d").tolist()
+            return i18n.iso_dates(series).tolist()
         return series.tolist()
     return series.to_numpy(dtype="float64" if series.hasnans else None)
 
@@ -474,11 +474,7 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
     """
     traces = []
     status_of_row = months["status"].to_numpy(dtype=object)
-    shown = (
-        months["month"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-        if len(months)
-        else np.array([], dtype=object)
-    )
+    shown = i18n.iso_dates(months["month"])
     requests = months["requests"].to_numpy()
     for i, code in enumerate(contract.STATUSES):
         rows = np.flatnonzero(status_of_row == code)

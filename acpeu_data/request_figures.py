@@ -196,8 +196,8 @@ def completion_summary(times: pd.DataFrame) -> CompletionSummary:
     """Return how many requests were completed and the median and mean days it took."""
     if times.empty:
         return CompletionSummary(0, float("nan"), float("nan"))
-    days = times["days"]
-    return CompletionSummary(len(days), float(days.median()), float(days.mean()))
+    days = times["days"].to_numpy(dtype="float64")
+    return CompletionSummary(len(days), float(np.median(days)), float(days.mean()))
 
 
 def completion_bins(times: pd.DataFrame, bins: int = 20) -> pd.DataFrame:

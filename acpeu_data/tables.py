@@ -63,7 +63,7 @@ def _joined(column: pd.Series, to_label: Callable[[str], str]) -> list[str]:
     return out
 
 
-def _mapped(column: pd.Series, to_label: Callable[[str], str]) -> np.ndarray:
+def _mapped(column: pd.Series | np.ndarray, to_label: Callable[[str], str]) -> np.ndarray:
     """Return the label of each code, looking up each distinct code once."""
     codes, uniques = pd.factorize(column)
     labels = np.array([to_label(code) for code in uniques] + [None], dtype=object)
@@ -107,7 +107,7 @@ def over_time_numbers(over_time: pd.DataFrame, _: Translate) -> pd.DataFrame:
     values = over_time["cumulative"].to_numpy().reshape(len(topics), count)
     labels = {**contract.TOPICS, request_figures.TOTAL: "All requests"}
     to_label = _labels(labels, _)
-    shown = {_("Month"): over_time["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    shown = {_("Month"): i18n.iso_dates(over_time["month"].iloc[:count], "M")}
     for code in [*contract.TOPICS, request_figures.TOTAL]:
         if code in topics:
             shown[to_label(code)] = values[topics.index(code)]
@@ -492,7 +492,7 @@ def stages_by_month_numbers(months: pd.DataFrame, _: Translate) -> pd.DataFrame:
     statuses = list(dict.fromkeys(months["status"]))
     count = len(months) // len(statuses)
     values = months["requests"].to_numpy().reshape(len(statuses), count)
-    shown = {_("Month"): months["month"].iloc[:count].dt.strftime("%Y-%m").to_numpy()}
+    shown = {_("Month"): i18n.iso_dates(months["month"].iloc[:count], "M")}
     for status, column in zip(statuses, values, strict=True):
         shown[_(contract.STATUSES.get(status, status))] = column
     return pd.DataFrame(shown)
@@ -515,13 +515,15 @@ def stage_days_numbers(times: pd.DataFrame, _: Translate) -> pd.DataFrame:
 
 def moves_for_display(moves: pd.DataFrame, _: Translate) -> pd.DataFrame:
     """Return the moves between stages with readable stage names, most frequent first."""
-    shown = moves.sort_values("moves", ascending=False, kind="stable")
+    counts = moves["moves"].to_numpy()
+    # Most first, ties in their order (a stable sort_values(ascending=False)).
+    order = np.argsort(-counts, kind="stable")
     to_label = _labels(contract.STATUSES, _)
     return pd.DataFrame(
         {
-            _("From"): _mapped(shown["from_status"], to_label),
-            _("To"): _mapped(shown["to_status"], to_label),
-            _("Moves"): shown["moves"].to_numpy(),
+            _("From"): _mapped(moves["from_status"].to_numpy(dtype=object)[order], to_label),
+            _("To"): _mapped(moves["to_status"].to_numpy(dtype=object)[order], to_label),
+            _("Moves"): counts[order],
         }
     )
 
@@ -544,7 +546,7 @@ def ages_for_display(aged: pd.DataFrame, _: Translate) -> pd.DataFrame:
             "requester": aged["requester_name"].array,
             "topics": _joined(aged["topics"], _labels(contract.TOPICS, _)),
             "status": _mapped(aged["status"], _labels(contract.STATUSES, _)),
-            "received_on": aged["received_on"].dt.date.array,
+            "received_on": _days(aged["received_on"]),
             "days": aged["days"].to_numpy(),
         }
     )
