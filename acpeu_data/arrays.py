@@ -30,13 +30,23 @@ from pandas.arrays import ArrowStringArray
 class _Facts:
     """What was computed for one DataFrame, and which loaded table (root, mask) it was cut from."""
 
-    __slots__ = ("frame", "mask", "root", "values")
+    __slots__ = ("_positions", "frame", "mask", "root", "values")
 
     def __init__(self, frame: weakref.ref, root: _Facts | None, mask: np.ndarray | None) -> None:
         self.frame = frame
         self.root = root
         self.mask = mask
         self.values: dict = {}
+        self._positions: np.ndarray | None = None
+
+    @property
+    def positions(self) -> np.ndarray:
+        """The positions where `mask` is True: taking them is many times faster than masking
+        (a million rows: 0.2 ms against 4.5 ms per array)."""
+        if self._positions is None:
+            assert self.mask is not None  # only a subset has positions
+            self._positions = np.flatnonzero(self.mask)
+        return self._positions
 
 
 _FACTS: dict[int, _Facts] = {}
@@ -172,15 +182,19 @@ class _TakenLater(ArrowStringArray):
         return self.__reduce_ex__(protocol)
 
 
-def _masked(value, mask: np.ndarray):
-    return value[mask] if isinstance(value, np.ndarray) else value.masked(mask)
+def _masked(value, facts: _Facts):
+    """Return value[facts.mask] (taken at its positions), or value.masked(mask, positions)."""
+    if isinstance(value, np.ndarray):
+        return value.take(facts.positions)
+    return value.masked(facts.mask, facts.positions)
 
 
 def cached(frame: pd.DataFrame, name, compute: Callable, from_root: bool = True):
     """Return compute(frame), computed once per frame.
 
     With `from_root`, a recorded subset masks its root's value (compute(root)[mask] must then
-    equal compute(subset)); values are numpy arrays or have a `masked(mask)` method.
+    equal compute(subset)); values are numpy arrays or have a `masked(mask, positions)`
+    method (positions: np.flatnonzero(mask)).
     """
     facts = _facts(frame)
     try:
@@ -190,7 +204,7 @@ def cached(frame: pd.DataFrame, name, compute: Callable, from_root: bool = True)
     root = facts.root.frame() if from_root and facts.root is not None else None
     if root is not None:
         assert facts.mask is not None  # a subset is tracked with its root and mask together
-        value = _masked(cached(root, name, compute), facts.mask)
+        value = _masked(cached(root, name, compute), facts)
     else:
         value = compute(frame)
     facts.values[name] = value
@@ -259,8 +273,8 @@ class Codes:
         codes, uniques = pd.factorize(values, sort=True)
         return cls(_small(codes, len(uniques)), uniques, {v: i for i, v in enumerate(uniques)})
 
-    def masked(self, mask: np.ndarray) -> Codes:
-        return Codes(self.codes[mask], self.uniques, self.where)
+    def masked(self, _mask: np.ndarray, positions: np.ndarray) -> Codes:
+        return Codes(self.codes.take(positions), self.uniques, self.where)
 
     def isin(self, values: Iterable) -> np.ndarray:
         """Return True where the cell is one of `values` (Series.isin)."""
@@ -360,11 +374,15 @@ class Pairs:
         self.categories = categories
         self.where = where
 
-    def masked(self, mask: np.ndarray) -> Pairs:
-        keep = mask[self.rows]
-        new_rows = (np.cumsum(mask) - 1)[self.rows[keep]]
+    def masked(self, mask: np.ndarray, _positions: np.ndarray) -> Pairs:
+        keep = np.flatnonzero(mask[self.rows])
+        new_rows = (np.cumsum(mask) - 1)[self.rows.take(keep)]
         return Pairs(
-            new_rows, self.codes[keep], self.beneficiary[keep], self.categories, self.where
+            new_rows,
+            self.codes.take(keep),
+            self.beneficiary.take(keep),
+            self.categories,
+            self.where,
         )
 
     def frame(self) -> pd.DataFrame:
@@ -431,22 +449,20 @@ def _meeting_positions(meetings: pd.DataFrame, participation: pd.DataFrame) -> n
     m_facts, p_facts = _facts(meetings), _facts(participation)
     m_root = m_facts.root.frame() if m_facts.root is not None else None
     p_root = p_facts.root.frame() if p_facts.root is not None else None
-    if m_root is None:
-        m_root, m_mask = meetings, None
-    else:
-        m_mask = m_facts.mask
-    if p_root is None:
-        p_root, p_mask = participation, None
-    else:
-        p_mask = p_facts.mask
-    positions = cached_with(p_root, m_root, "meeting_positions", lambda p, m: _positions_in(m, p))
+    positions = cached_with(
+        p_root if p_root is not None else participation,
+        m_root if m_root is not None else meetings,
+        "meeting_positions",
+        lambda p, m: _positions_in(m, p),
+    )
     if positions is None:
         return None
-    if p_mask is not None:
-        positions = positions[p_mask]
-    if m_mask is not None:
+    if p_root is not None:
+        positions = positions.take(p_facts.positions)
+    if m_root is not None:
         # Position in the loaded meetings -> position in the subset (-1 when left out).
-        rank = np.full(len(m_mask) + 1, -1, dtype=np.int64)
-        rank[:-1][m_mask] = np.arange(int(m_mask.sum()))
+        kept = m_facts.positions
+        rank = np.full(len(m_root) + 1, -1, dtype=np.int64)
+        rank[kept] = np.arange(len(kept))
         positions = rank[positions]
     return _frozen(positions)

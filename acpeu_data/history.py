@@ -55,6 +55,8 @@ class History:
     `rows` is the request's position in ds.requests, `days` the day (datetime64[D]), `status`
     an index into STATUS_CODES; `starts[i]:starts[i + 1]` are request i's changes (at least one:
     its receipt). `estimated[i]` is True where request i's history comes from requests.csv alone.
+    `months[j]` is days[j]'s month as months since 1970 (computed once: numpy's month of a day
+    is slow, and the stages by month read it on every filter change).
     """
 
     rows: np.ndarray
@@ -62,6 +64,7 @@ class History:
     status: np.ndarray
     starts: np.ndarray
     estimated: np.ndarray
+    months: np.ndarray
 
     @property
     def is_estimated(self) -> bool:
@@ -95,7 +98,8 @@ def _build(requests: pd.DataFrame, events: pd.DataFrame) -> History:
     order = np.lexsort((order_in_day, days, rows))
     rows, days, codes = rows[order], days[order], codes[order].astype(np.int8)
     starts = np.searchsorted(rows, np.arange(n + 1))
-    return History(rows, days, codes, starts, estimated)
+    months = days.astype("datetime64[M]").astype(np.int64)
+    return History(rows, days, codes, starts, estimated, months)
 
 
 def history(ds: Dataset) -> History:
@@ -311,7 +315,7 @@ def stages_by_month(
     index = found.index
     if not len(index):
         return pd.DataFrame(columns=columns)
-    months = h.days[index].astype("datetime64[M]").astype(np.int64)
+    months = h.months[index]
     first = int(months.min())
     last_day = _day(day) if day is not None else h.days[index].max()
     count = int(last_day.astype("datetime64[M]").astype(np.int64)) - first + 1

@@ -13,10 +13,10 @@ filter change took most of a map page's time in the browser (bench/README.md). T
 - leaves out of the `land` and `coastlines` layers the pieces smaller than MIN_SPAN units
   (islets under about 0.7 by 0.4 degree). The `countries` shapes, which the maps colour and
   outline, keep every island;
-- makes the `ocean` layer one polygon: the whole sphere but a small cap around the South Pole
-  (OCEAN_EDGE_LAT), under the land of Antarctica. plotly.js paints the ocean below the land,
-  so the map looks the same, without tracing the 18,803 points of every coast once more
-  (a third of a map's drawing time in Chromium, bench/README.md).
+- makes the `ocean` layer one rectangle of the map (all longitudes, latitudes within
+  OCEAN_EDGE_LAT). plotly.js paints the ocean below the land, so the map looks the same,
+  without tracing the 18,803 points of every coast once more (a third of a map's drawing
+  time in Chromium, bench/README.md).
 
 Features, ids, properties (`ct`, where plotly.js puts markers) and the quantization are the
 original file's. The full file stays in static/ for the reports (PDF, HTML) and for
@@ -37,7 +37,7 @@ TARGET = ROOT / "static" / "light" / "world_50m.json"
 SPECKLESS = ("land", "coastlines")
 TOLERANCE = 3.0
 MIN_SPAN = 20
-OCEAN_EDGE_LAT = -88.0
+OCEAN_EDGE_LAT = 89
 
 
 def _keep(points: np.ndarray, tolerance: float) -> np.ndarray:
@@ -109,19 +109,27 @@ def drop_specks(topology: dict, min_span: int) -> None:
 
 
 def open_ocean(topology: dict) -> None:
-    """Make the ocean everything but a cap around the South Pole (the land is drawn over it).
+    """Make the ocean one rectangle of the map, all longitudes by OCEAN_EDGE_LAT north and south
+    (the land is drawn over it).
 
-    The ring runs westward along OCEAN_EDGE_LAT: d3-geo, which plotly.js draws with, takes a
-    ring's inside to be on its right, so the polygon is the sphere outside the small cap.
+    The ring runs clockwise on a map (north up): up the 180th meridian's west side, east along
+    the north edge, down the east side, west along the south edge; d3-geo, which plotly.js draws
+    with, takes such a ring's inside to be the map, and so does its clipping to a zoomed view.
+    Its edges follow the meridians and parallels in small steps so that the projection bends them.
     """
     scale_x, scale_y = topology["transform"]["scale"]
     left, bottom = topology["transform"]["translate"]
-    ring = [
-        [round((lon - left) / scale_x), round((OCEAN_EDGE_LAT - bottom) / scale_y)]
-        for lon in range(180, -181, -10)
-    ]
-    ring.append(ring[0])
-    delta = [ring[0]] + [[b[0] - a[0], b[1] - a[1]] for a, b in itertools.pairwise(ring)]
+    edge = OCEAN_EDGE_LAT
+    lats, lons = range(-edge, edge + 1, 2), range(-180, 181, 10)
+    ring = (
+        [(-180, lat) for lat in lats]
+        + [(lon, edge) for lon in lons]
+        + [(180, lat) for lat in reversed(lats)]
+        + [(lon, -edge) for lon in reversed(lons)]
+    )
+    points = [[round((lon - left) / scale_x), round((lat - bottom) / scale_y)] for lon, lat in ring]
+    points.append(points[0])
+    delta = [points[0]] + [[b[0] - a[0], b[1] - a[1]] for a, b in itertools.pairwise(points)]
     topology["arcs"].append(delta)
     polygon = {"type": "Polygon", "arcs": [[len(topology["arcs"]) - 1]]}
     topology["objects"]["ocean"] = {"type": "GeometryCollection", "geometries": [polygon]}
@@ -131,8 +139,8 @@ def lighter(topology: dict) -> dict:
     """Return the topology with specks dropped, arcs simplified and the ocean one polygon
     (the input is changed)."""
     drop_specks(topology, MIN_SPAN)
-    open_ocean(topology)
     topology["arcs"] = [simplify(arc, TOLERANCE) for arc in topology["arcs"]]
+    open_ocean(topology)  # after: its edges' small steps are what bends them on the map
     return topology
 
 
