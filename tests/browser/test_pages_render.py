@@ -41,3 +41,33 @@ def test_meetings_map_draws_venues_offline(browsing):
 
     assert venues > 0
     browsing.assert_clean()
+
+
+# The ocean of the maps' light shapes is one rectangle painted under the land
+# (tools/simplify_shapes.py); drawn the wrong way round or clipped away it paints nothing, and
+# the map loses its sea without any error. Views: world scale with a latitude range
+# (Meetings), zoomed to a region, zoomed across the 180th meridian (Pacific).
+OCEAN_VIEWS = [
+    "/meetings",
+    "/countries",
+    "/countries?region=Caribbean",
+    "/countries?region=Pacific",
+]
+
+
+@pytest.mark.parametrize("path", OCEAN_VIEWS)
+def test_maps_paint_the_ocean_under_the_whole_map(browsing, path):
+    app = browsing.open(path)
+    chart = app.page.get_by_test_id("stPlotlyChart").first
+    app.wait_for_shapes(".geo .layer.ocean path", 1, within=chart)
+
+    covered = chart.evaluate(
+        """(chart) => {
+            const ocean = chart.querySelector(".geo .layer.ocean path").getBBox();
+            const map = chart.querySelector(".geo .bglayer rect, .geo").getBBox();
+            return (ocean.width * ocean.height) / (map.width * map.height);
+        }"""
+    )
+
+    assert covered > 0.95, f"the ocean covers {covered:.0%} of the map"
+    browsing.assert_clean()
