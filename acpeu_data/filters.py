@@ -519,8 +519,7 @@ def filter_meetings(ds: Dataset, f: Filters) -> pd.DataFrame:
     mask = _meeting_mask(ds, f)
     if mask.all():
         return ds.meetings
-    subset = arrays.rows(ds.meetings, mask)
-    return subset
+    return arrays.rows(ds.meetings, mask)
 
 
 def filter_participation(ds: Dataset, f: Filters) -> pd.DataFrame:
@@ -537,8 +536,7 @@ def filter_participation(ds: Dataset, f: Filters) -> pd.DataFrame:
             mask &= np.append(meetings, False)[positions]
     if mask.all():
         return participation
-    subset = arrays.rows(participation, mask)
-    return subset
+    return arrays.rows(participation, mask)
 
 
 def countries_from_selection(points: Iterable[Mapping]) -> tuple[str, ...]:

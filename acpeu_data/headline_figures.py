@@ -75,10 +75,7 @@ def kpis(
     real_rows = ~illustrative_mask(requests)
     governments = _distinct(requester, government)
     organisations = _distinct(requester, ~government)
-    pairs = arrays.pairs(requests)
-    reached = len(reached_countries(pairs))
-    # The pairs of the real requests only: those pairs' countries.
-    real_reached = len(pd.unique(pairs.codes[pairs.beneficiary & real_rows[pairs.rows]]))
+    reached, reached_made_up = countries_reached(requests)
     if totals is None:
         totals = meeting_totals(meetings, participation, use_reported=not by_place)
     programme = totals["programme"].to_numpy(dtype=bool)
@@ -97,12 +94,23 @@ def kpis(
         governments_illustrative=governments - _distinct(requester, government & real_rows),
         regional_organisations_illustrative=organisations
         - _distinct(requester, ~government & real_rows),
-        countries_reached_illustrative=reached - real_reached,
+        countries_reached_illustrative=reached_made_up,
         related_events=len(totals) - meetings_held,
         participants_illustrative=int(totals["illustrative"].to_numpy()[known].sum()),
         participants_more_than=bool(totals["more_than"].to_numpy(dtype=bool)[known].any()),
         meetings_unknown_total=meetings_held - int(np.count_nonzero(known)),
     )
+
+
+def countries_reached(requests: pd.DataFrame) -> tuple[int, int]:
+    """Return how many countries the requests reached, and how many of them only through
+    illustrative requests."""
+    pairs = arrays.pairs(requests)
+    reached = len(reached_countries(pairs))
+    # The pairs of the real requests only: those pairs' countries.
+    real_rows = ~illustrative_mask(requests)
+    real_reached = len(pd.unique(pairs.codes[pairs.beneficiary & real_rows[pairs.rows]]))
+    return reached, reached - real_reached
 
 
 def illustrative_count(frame: pd.DataFrame, field: str | None = None) -> int:

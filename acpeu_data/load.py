@@ -499,8 +499,8 @@ def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the frame with each Arrow column in one chunk (the same values and dtypes).
 
     Reading a large file gives text columns in many chunks (a million requests: 16), and a
-    filter's take over a chunked column costs about twice one over a single chunk; filters take
-    every column of a table on each filter change, so the chunks are combined once here.
+    filtered subset's take of a column (when a page reads it: arrays.rows) costs about twice
+    as much over a chunked column as over a single chunk, so the chunks are combined once here.
     """
     combined = {}
     for name, values in frame.items():

@@ -500,27 +500,15 @@ def countries(view: View) -> Section:
         },
         translate=_,
     )
-    # Only the requests' figures are used here: no meetings (filtering them and their
-    # participation was 40 % of this section at a million requests).
-    ds = view.dataset
-    k = headline_figures.kpis(
-        view.requests,
-        no_rows(ds, "meetings"),
-        no_rows(ds, "participation"),
-        totals=arrays.cached(
-            no_rows(ds, "meetings"),
-            "totals",
-            lambda none: meeting_figures.meeting_totals(none, no_rows(ds, "participation")),
-            from_root=False,
-        ),
-    )
+    # The requests' figures only: no meetings filtered for this page.
+    reached, reached_made_up = headline_figures.countries_reached(view.requests)
     section = Section("Countries", _("Countries"))
     section.headlines = [
         Headline(
             "countries_reached",
             _("Countries reached"),
-            view.number(k.countries_reached),
-            note=only_illustrative(view, k.countries_reached_illustrative),
+            view.number(reached),
+            note=only_illustrative(view, reached_made_up),
         )
     ]
     section.charts = [_chart("map", fig, numbers, geo=True)]

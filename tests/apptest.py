@@ -21,11 +21,13 @@ AUTH = {
 def open_app(
     page: str | None = None,
     *,
+    query: dict[str, list[str]] | None = None,
     state: dict | None = None,
     access: dict | None = None,
     user: dict | None = None,
 ) -> AppTest:
-    """Run the entry point, then `page` (e.g. "app_pages/data.py"); fail on any exception.
+    """Run the entry point with the link's `query`, then `page` (e.g. "app_pages/data.py");
+    fail on any exception.
 
     `user` turns sign-in on (with `access` as the [access] lists when given) and is who
     AppTest says is there: {"is_logged_in": False} for a visitor, an e-mail for a user.
@@ -36,6 +38,8 @@ def open_app(
         if access is not None:
             app.secrets["access"] = access
         app.user = user
+    for key, values in (query or {}).items():
+        app.query_params[key] = values
     for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import acpeu_data as ad
 from acpeu_data import filters as flt
 from acpeu_data import headline_figures
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -27,14 +28,7 @@ TIMEOUT = 60
 
 
 def run_app(query: dict[str, list[str]] | None = None, page: str | None = None) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for key, values in (query or {}).items():
-        app.query_params[key] = values
-    app.run()
-    if page:
-        app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_app(page, query=query)
 
 
 def metric_values(app: AppTest) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from acpeu_data import contract
-from tests.apptest import unfold
+from tests.apptest import open_app, unfold
 from tests.test_history import AS_OF, EVENTS_DIR, STATUS_AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,13 +26,7 @@ def events_folder(monkeypatch) -> Path:
 
 
 def run(page: str, query: dict[str, list[str]]) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for key, values in query.items():
-        app.query_params[key] = values
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return unfold(app, "Numbers")  # the charts' numbers are drawn once opened
+    return unfold(open_app(page, query=query), "Numbers")  # the charts' numbers, opened
 
 
 def numbers_of(app: AppTest, label_column: str) -> dict[str, int]:
