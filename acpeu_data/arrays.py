@@ -95,12 +95,12 @@ def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """
     positions = np.flatnonzero(mask)
     columns = {}
-    for i in range(frame.shape[1]):
-        values = frame.iloc[:, i].array
+    # Each column's own array, without a Series per column (frame.iloc[:, i] costs about 50 µs).
+    for i, values in enumerate(frame._iter_column_arrays()):
         if type(values) is ArrowStringArray:
             columns[i] = _TakenLater.of(values, positions)
-        elif isinstance(values, pd.arrays.NumpyExtensionArray):
-            columns[i] = values.to_numpy()[positions]
+        elif isinstance(values, np.ndarray):
+            columns[i] = values[positions]
         else:
             columns[i] = values.take(positions)
     out = pd.DataFrame(columns, index=frame.index[positions], copy=False)
