@@ -1,9 +1,11 @@
-"""Plotly figure builders: tidy frames from the figure modules (request_figures, meeting_figures) in, graph_objects figures out.
+"""Plotly figure builders: tidy frames from the figure modules (request_figures, meeting_figures) in, figures out.
 
-These run on every rerun, so figures are written as plain dicts and wrapped without Plotly's
-property validation (`_validate=False`), about four times cheaper than building them through
-validated graph_objects (plotly.express costs ten times more again). tests/test_charts.py
-checks every builder's output against Plotly's validator instead. Every figure carries a title
+A figure is the JSON plotly.js reads, as plain dicts (`Figure`: {"data": [...], "layout": {...}}),
+never a graph_objects.Figure: these run once per filter state, and Plotly's object graph cost 1-3
+ms a figure to build and as much again to copy on every rerun (Figure.to_dict), where a dict
+costs nothing (plotly.express costs ten times more again). tests/test_charts.py checks every
+builder's output against Plotly's validator instead; ui.widgets hands a figure to Streamlit
+unvalidated, and the reports make a graph_objects.Figure of it where they change it. Every figure carries a title
 that says what it shows; colour is never the only carrier of meaning (values are printed on
 bars, lines differ in dash and marker).
 """
@@ -15,11 +17,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from acpeu_data import contract, i18n
 from acpeu_data.i18n import Translate
 from acpeu_data.request_figures import TOTAL
+
+# A figure as plotly.js reads it: {"data": [trace dicts], "layout": {...}}; numbers as numpy
+# arrays, text as lists. Built once per filter state and never changed after (a memo shares it
+# between sessions): whoever changes one works on a copy (acpeu_data/report.py).
+Figure = dict[str, Any]
 
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1f2937")
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -74,7 +80,7 @@ def _axis(title: str, **extra) -> dict:
     return dict(title=dict(text=title), gridcolor=GRID, **extra)
 
 
-def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
+def _figure(traces: list[dict], title: str, **layout) -> Figure:
     """Return a figure of trace dicts with the house layout; keyword arguments add to it."""
     base: dict[str, Any] = dict(
         template=TEMPLATE,
@@ -89,7 +95,12 @@ def _figure(traces: list[dict], title: str, **layout) -> go.Figure:
         base["margin"] = {**base["margin"], "t": 84}
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) else value
-    return go.Figure(data=traces, layout=base, _validate=False)
+    return {"data": traces, "layout": base}
+
+
+def title_of(fig: Figure) -> str:
+    """Return a figure's title (with its second line, if any)."""
+    return fig["layout"].get("title", {}).get("text") or ""
 
 
 SUBTITLE = "<br><span style='font-size:13px;font-weight:normal'>"
@@ -130,7 +141,7 @@ def bar(
     title: str,
     colours: list[str] | str,
     value_title: str,
-) -> go.Figure:
+) -> Figure:
     """Return a horizontal bar chart with the values printed on the bars."""
     return bars(
         frame[label].tolist(),
@@ -148,7 +159,7 @@ def bars(
     title: str,
     colours: list[str] | str,
     value_title: str,
-) -> go.Figure:
+) -> Figure:
     """Return a horizontal bar chart of values per label, the values printed on the bars."""
     trace = dict(
         type="bar",
@@ -175,9 +186,7 @@ def bars(
     )
 
 
-def cumulative_by_topic(
-    over_time: pd.DataFrame, _: Translate, note: str | None = None
-) -> go.Figure:
+def cumulative_by_topic(over_time: pd.DataFrame, _: Translate, note: str | None = None) -> Figure:
     """Return cumulative requests received per topic over time (one line per topic, plus all);
     `note`, a second line under the title."""
     hover = "%{x|%Y-%m}: %{y}<extra>%{fullData.name}</extra>"
@@ -253,7 +262,7 @@ def _geo(lataxis_range: tuple[float, float] = (-50, 62), *, fit: bool = False) -
 
 def requests_map(
     by_country: pd.DataFrame, _: Translate, fit: bool = False, note: str | None = None
-) -> go.Figure:
+) -> Figure:
     """Return the world map of requests per ACP country, with regional-organisation requests apart.
 
     Country shapes show direct requests (the country requested, or was named as beneficiary);
@@ -326,7 +335,7 @@ def requests_map(
 
 def meetings_map(
     venues: pd.DataFrame, links: pd.DataFrame, _: Translate, title: str | None = None
-) -> go.Figure:
+) -> Figure:
     """Return the map of meeting venues (size = participants) with lines from delegations."""
     traces = []
     if len(links):
@@ -400,7 +409,7 @@ def stacked_bar(
     colours: dict[str, str],
     value_title: str,
     translate: Translate | None = None,
-) -> go.Figure:
+) -> Figure:
     """Return a horizontal stacked bar (one bar per category, one colour and pattern per series).
 
     `translate` names each series (its colour is the name's); by default the value itself.
@@ -440,7 +449,7 @@ def stacked_bar(
     )
 
 
-def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> go.Figure:
+def histogram(bins: pd.DataFrame, *, title: str, value_title: str, count_title: str) -> Figure:
     """Return counts per range of values (request_figures.completion_bins) as touching bars."""
     start, end = bins["from_days"].to_numpy(), bins["to_days"].to_numpy()
     width = end - start + 1
@@ -512,7 +521,7 @@ def stages_over_time(months: pd.DataFrame, _: Translate, *, title: str, value_ti
     )
 
 
-def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: str) -> go.Figure:
+def stage_days(times: pd.DataFrame, _: Translate, *, title: str, value_title: str) -> Figure:
     """Return the median days per stage (history.time_in_stage) as bars, the middle half of
     the stays (first to third quartile) as a whisker, the median printed on each bar."""
     # The columns of the stages with ended stays, as arrays (no selection of the frame).

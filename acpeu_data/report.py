@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from acpeu_data import contract, i18n, views
+from acpeu_data import charts, contract, i18n, views
 from acpeu_data.dataset import Dataset
 from acpeu_data.filters import Filters
 from acpeu_data.validate import N_
@@ -82,6 +82,10 @@ class Report:
     @property
     def charts(self) -> list[views.Chart]:
         return [c for s in self.sections for c in s.charts if c.figure is not None]
+
+    def untitled_figures(self) -> list[go.Figure]:
+        """Return each chart's figure (in `charts` order) without its title: a copy to change."""
+        return [_untitled(c.figure) for c in self.charts if c.figure is not None]
 
 
 def chromium_path() -> str | None:
@@ -327,9 +331,9 @@ def _table(frame: pd.DataFrame, lang: str, _) -> str:
     return out
 
 
-def _untitled(fig: go.Figure) -> go.Figure:
+def _untitled(fig: charts.Figure) -> go.Figure:
     """Return a copy of a figure without its title (the report prints it as a heading)."""
-    copy = go.Figure(fig.to_dict(), skip_invalid=True, _validate=False)
+    copy = go.Figure(fig, skip_invalid=True, _validate=False)
     copy.layout.title = None
     copy.layout.margin.t = 24
     legend = copy.layout.showlegend is not False and len(copy.data) > 1
@@ -445,7 +449,7 @@ def html_report(
     progress(0.05, N_("Gathering the figures"))
     report = assemble(ds, filters, lang, pages, made_at=made_at, view=view)
     progress(0.5, N_("Drawing the charts"))
-    figures = [_untitled(c.figure) for c in report.charts]
+    figures = report.untitled_figures()
     markup, scripts = [], []
     config = json.dumps({"displaylogo": False, "responsive": True})
     for i, fig in enumerate(figures):
@@ -563,7 +567,7 @@ def chart_images(report: Report) -> list[tuple[str, bytes]]:
         raise problem
     browser = chromium_path()
     assert browser is not None  # pdf_problem found it
-    figures = [(_untitled(c.figure), c.geo) for c in report.charts]
+    figures = list(zip(report.untitled_figures(), [c.geo for c in report.charts], strict=True))
     images = RENDERER.render(figures, browser)
     return [
         ("image/png" if is_geo else "image/svg+xml", data)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from acpeu_data import (
     arrays,
@@ -52,7 +51,7 @@ class Chart:
 
     key: str
     title: str
-    figure: go.Figure | None
+    figure: charts.Figure | None
     numbers: pd.DataFrame
     geo: bool = False
 
@@ -206,8 +205,8 @@ def only_illustrative(view: View, count: int) -> str:
     return view._("{count} only in illustrative records").format(count=view.number(count))
 
 
-def _chart(key: str, fig: go.Figure, numbers: pd.DataFrame, geo: bool = False) -> Chart:
-    return Chart(key, charts.plain_title(fig.layout.title.text or ""), fig, numbers, geo=geo)
+def _chart(key: str, fig: charts.Figure, numbers: pd.DataFrame, geo: bool = False) -> Chart:
+    return Chart(key, charts.plain_title(charts.title_of(fig)), fig, numbers, geo=geo)
 
 
 def by_place(view: View) -> bool:

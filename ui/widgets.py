@@ -7,8 +7,8 @@ from pathlib import PurePath
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from acpeu_data import charts, export, tables, views
 from acpeu_data.i18n import Translate
@@ -75,9 +75,27 @@ def table(page: PageContext, frame: pd.DataFrame, columns: tables.Columns | None
         )
 
 
+class Prebuilt(BaseFigure):
+    """A figure (acpeu_data.charts.Figure) handed to st.plotly_chart as it is.
+
+    Streamlit validates a figure given as a dict (it builds a graph_objects.Figure of it, 3-5 ms
+    a figure on every rerun) and copies a graph_objects.Figure (to_dict, 1-3 ms); it sends
+    either as `plotly.io.to_json(fig.to_dict(), validate=False)`. The figures here were checked
+    against Plotly's validator once, in tests/test_charts.py, and are never changed: this
+    hands Streamlit the dict itself, which it only serialises (tests/test_widgets.py holds
+    it to what Streamlit sends for the same figure as a graph_objects.Figure).
+    """
+
+    def __init__(self, figure: charts.Figure):
+        self._figure = figure
+
+    def to_dict(self) -> charts.Figure:
+        return self._figure
+
+
 def chart(
     page: PageContext,
-    fig: go.Figure,
+    fig: charts.Figure,
     numbers: pd.DataFrame,
     *,
     key: str,
@@ -86,10 +104,10 @@ def chart(
 ):
     """Show a figure and, in an expander, the table of its numbers; return the selection event."""
     # The first line only: a label that changes with the filter would close the expander.
-    title = charts.first_line(fig.layout.title.text or "")
+    title = charts.first_line(charts.title_of(fig))
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
-        fig,
+        Prebuilt(fig),
         key=key,
         config=GEO_CONFIG if geo else CHART_CONFIG,
         width="stretch",
