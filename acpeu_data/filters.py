@@ -416,7 +416,7 @@ def request_mask(ds: Dataset, f: Filters) -> np.ndarray:
         # The status on the "as of" day, not today's.
         codes = history.status_codes_as_of(ds, f.date_to)
         wanted = [history.STATUS_CODES.index(s) for s in f.statuses if s in contract.STATUSES]
-        mask &= np.isin(codes, wanted)
+        mask &= arrays.isin_codes(codes, wanted, len(history.STATUS_CODES))
     elif f.statuses:
         mask &= arrays.codes(requests, "status").isin(f.statuses)
     if f.date_from:
@@ -427,7 +427,7 @@ def request_mask(ds: Dataset, f: Filters) -> np.ndarray:
         pairs = arrays.pairs(requests)
         wanted = [pairs.where[c] for c in f.countries if c in pairs.where]
         in_country = np.zeros(len(requests), dtype=bool)
-        in_country[pairs.rows[np.isin(pairs.codes, wanted)]] = True
+        in_country[pairs.rows[arrays.isin_codes(pairs.codes, wanted, len(pairs.categories))]] = True
         mask &= in_country
     return mask
 

@@ -151,6 +151,23 @@ def _sent_table(data: bytes) -> tuple[int, int]:
     return table.num_rows, len(dataframe_util.convert_arrow_table_to_arrow_bytes(first_page))
 
 
+def _ours_and_frame(rerun: Callable[[int], None], reps: int) -> tuple[float, float]:
+    """Return the median seconds of a change to a state not shown before (ours) and of a change
+    back to the state shown before it (the frame: everything built), taking turns.
+
+    rerun(0) is a warm-up; then rerun(i) (new) and rerun(i - 1) (seen) for i in 1..reps: every
+    rerun is a region change, and a machine that slows down midway slows both alike.
+    """
+    rerun(0)
+    ours, frame = [], []
+    for i in range(1, reps + 1):
+        for times, state in ((ours, i), (frame, i - 1)):
+            started = time.perf_counter()
+            rerun(state)
+            times.append(time.perf_counter() - started)
+    return statistics.median(ours), statistics.median(frame)
+
+
 def _region_states(regions: list[str], count: int) -> list[list[str]]:
     """Return `count` distinct region choices: each region alone, then pairs of regions."""
     states = [[r] for r in regions] + [list(pair) for pair in itertools.combinations(regions, 2)]
@@ -192,9 +209,10 @@ def measure_page(page: str, reps: int, timeout: float) -> dict:
     """Return a page's first-view and rerun seconds, its frame's, and its payload.
 
     `rerun_s`: after a region change to a filter state the page has not shown before (nothing
-    built once per state can answer it). `frame_s`: the same states again, every figure, table
-    and aggregate now taken from ui.memo: the same script, sidebar and Streamlit calls with
-    nothing left to compute, i.e. what Streamlit itself costs for this page.
+    built once per state can answer it). `frame_s`: after a change back to the state shown
+    just before, every figure, table and aggregate now taken from ui.memo: the same script,
+    sidebar and Streamlit calls with nothing left to compute, i.e. what Streamlit itself costs
+    for this page. The two take turns (_ours_and_frame).
     """
     from streamlit.testing.v1 import AppTest
 
@@ -206,9 +224,8 @@ def measure_page(page: str, reps: int, timeout: float) -> dict:
         app.switch_page(page).run()
     first = time.perf_counter() - started
     states = _region_states(list(app.multiselect(key=REGION_WIDGET).options), reps + 1)
-    rerun = _median_time(_rerun_after_region_change(app, states), reps)
+    rerun, frame = _ours_and_frame(_rerun_after_region_change(app, states), reps)
     sizes = payload(app)
-    frame = _median_time(_rerun_after_region_change(app, states), reps)
     errors = [str(e.value)[:200] for e in app.exception]
     result = {"first_view_s": first, "rerun_s": rerun, "frame_s": frame, "errors": errors}
     if page in PLAIN_PAGES:

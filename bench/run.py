@@ -11,9 +11,9 @@ database figures (bench/database.py) load each size from PostgreSQL beside its C
 go to stdout and, unless --no-save, to bench/results.md and bench/results.json.
 
 Repetitions are few (see REPS) so that the whole run stays under 10 minutes on 2 cores:
-medians of 5 reruns at the bundled size, 3 at 10,000 and 100,000, 1 at 1,000,000. On a
-machine busy with other work, the ratios (measured in the same process, one after the other)
-travel better than the seconds.
+medians of 9 reruns at the bundled size, 5 at 10,000, 3 at 100,000, 1 at 1,000,000. On a
+machine busy with other work, the ratios (measured in the same process, taking turns) travel
+better than the seconds.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ BROWSER_SIZES = ["bundled", "1000000"]
 SESSION_SIZES = ["bundled"]
 # Region changes per page in the browser, per app.
 CLICKS = {"bundled": 3, "1000000": 2}
-REPS = {"bundled": 5, "10000": 3, "100000": 3, "1000000": 1}
+REPS = {"bundled": 9, "10000": 5, "100000": 3, "1000000": 1}
 SEED = 0
 WORKER_TIMEOUT = 900
 

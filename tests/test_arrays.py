@@ -167,3 +167,13 @@ def test_meeting_positions_are_kept_per_pair_and_forgotten_with_the_frames():
         arrays.meeting_positions(meetings.copy(), DS.participation)
         gc.collect()
     assert len(pairs()) <= before + 1
+
+
+@pytest.mark.parametrize("chosen", [0, 1, 2, 8, 9, 30])
+def test_isin_codes_is_np_isin_for_any_number_of_codes_missing_cells_included(chosen):
+    rng = np.random.default_rng(chosen)
+    codes = rng.integers(-1, 40, 5_000).astype(np.int8)
+    wanted = sorted(rng.choice(40, chosen, replace=False).tolist())
+    found = arrays.isin_codes(codes, wanted, 40)
+    assert found.dtype == bool
+    assert (found == np.isin(codes, wanted)).all()

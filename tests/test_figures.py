@@ -126,6 +126,15 @@ def test_requests_over_time_by_year():
     assert list(total["cumulative"]) == [2, 4, 5]
 
 
+def test_requests_over_time_leaves_out_requests_without_a_date():
+    undated = REQ.copy()
+    undated["received_on"] = undated["received_on"].where(undated.index != undated.index[0])
+    over = request_figures.requests_over_time(undated, include_total=True)
+    total = over[over["topic"] == request_figures.TOTAL]
+    assert total["requests"].sum() == len(REQ) - 1
+    assert over["requests"].dtype == "int64" and over["cumulative"].dtype == "int64"
+
+
 def test_requests_over_time_of_nothing_is_empty():
     assert request_figures.requests_over_time(NO_REQUESTS).empty
 

@@ -93,7 +93,11 @@ def _options(
     chosen = (
         (st.session_state.get(widget_key(dimension)) or []) if dimension.kind == flt.LIST else []
     )
-    options = list(dict.fromkeys([*dimension.offered(ds, within), *chosen]))
+    # What the data offers is the same on every rerun of a data version (and the same regions).
+    offered = memo.for_data(
+        ds, ("filter offered", dimension.field, within), lambda: dimension.offered(ds, within)
+    )
+    options = list(dict.fromkeys([*offered, *chosen]))
     if not dimension.by_name:
         return options
     key = ("filter options", dimension.field, tuple(options), lang)
