@@ -11,6 +11,7 @@ prints it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,13 +48,32 @@ class Headline:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure and the table of its numbers; `figure` is None for a table on its own."""
+    """A figure and the table of its numbers; `figure` is None for a table on its own.
+
+    `numbers_from` is the table, or a function that makes it when `numbers` is first read: a
+    page shows a chart's numbers only while their expander is open, a report always prints
+    them. Such a function holds the chart's aggregates only, never the filtered rows (a
+    section is kept in ui.memo).
+    """
 
     key: str
     title: str
     figure: charts.Figure | None
-    numbers: pd.DataFrame
+    numbers_from: pd.DataFrame | Callable[[], pd.DataFrame] = field(repr=False)
     geo: bool = False
+    _made: dict[str, pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def numbers(self) -> pd.DataFrame:
+        """The table of the figure's numbers (made once, when first read)."""
+        if isinstance(self.numbers_from, pd.DataFrame):
+            return self.numbers_from
+        made = self._made.get("numbers")
+        if made is None:
+            made = self._made.setdefault("numbers", self.numbers_from())
+        return made
 
 
 @dataclass(frozen=True)
@@ -205,7 +225,12 @@ def only_illustrative(view: View, count: int) -> str:
     return view._("{count} only in illustrative records").format(count=view.number(count))
 
 
-def _chart(key: str, fig: charts.Figure, numbers: pd.DataFrame, geo: bool = False) -> Chart:
+def _chart(
+    key: str,
+    fig: charts.Figure,
+    numbers: pd.DataFrame | Callable[[], pd.DataFrame],
+    geo: bool = False,
+) -> Chart:
     return Chart(key, charts.plain_title(charts.title_of(fig)), fig, numbers, geo=geo)
 
 
@@ -299,7 +324,9 @@ def labelled_bar(
     labels = [_(code) for code in frame[label].tolist()]
     values = frame[value].to_numpy()
     fig = charts.bars(labels, values, title=title, colours=colours, value_title=_(value_title))
-    numbers = pd.DataFrame({label_title: labels, _(value_title): values}, index=frame.index)
+    numbers = functools.partial(
+        pd.DataFrame, {label_title: labels, _(value_title): values}, index=frame.index
+    )
     return Chart(key, charts.plain_title(title), fig, numbers)
 
 
@@ -385,7 +412,7 @@ def overview(view: View) -> Section:
     over_time = request_figures.requests_over_time(view.requests, include_total=True)
     fig = charts.cumulative_by_topic(over_time, _, view.of_which(k.requests_illustrative))
     section.charts = [
-        _chart("over_time", fig, tables.over_time_numbers(over_time, _)),
+        _chart("over_time", fig, functools.partial(tables.over_time_numbers, over_time, _)),
         _by_region(view),
     ]
     return section
@@ -445,7 +472,9 @@ def requests(view: View) -> Section:
                 charts.histogram(
                     bins, title=title, value_title=_("Days"), count_title=_("Requests")
                 ),
-                tables.numbers(bins, {"label": _("Days"), "requests": _("Requests")}),
+                functools.partial(
+                    tables.numbers, bins, {"label": _("Days"), "requests": _("Requests")}
+                ),
             )
         )
     else:
@@ -489,7 +518,8 @@ def countries(view: View) -> Section:
     fig = charts.requests_map(
         by_country, _, fit=bool(view.filters.regions), note=view.of_which(made_up)
     )
-    numbers = tables.numbers(
+    numbers = functools.partial(
+        tables.numbers,
         by_country,
         {
             "name": _("Country"),
@@ -549,7 +579,8 @@ def participants_by_region(view: View) -> Chart:
         value_title=_("Participants"),
         translate=_,
     )
-    numbers = tables.numbers(
+    numbers = functools.partial(
+        tables.numbers,
         by_region,
         {"title": _("Meeting"), "region": _("Region"), "participants": _("Participants")},
         translate=_,
@@ -608,7 +639,8 @@ def meetings(view: View) -> Section:
         _chart(
             "map",
             fig,
-            tables.numbers(
+            functools.partial(
+                tables.numbers,
                 venues,
                 {
                     "city": _("City"),
@@ -731,7 +763,7 @@ def pipeline(view: View) -> Section:
                 "stages_over_time",
                 title,
                 charts.stages_over_time(months, _, title=title, value_title=_("Requests")),
-                tables.stages_by_month_numbers(months, _),
+                functools.partial(tables.stages_by_month_numbers, months, _),
             )
         )
         section.charts.append(
@@ -750,7 +782,7 @@ def pipeline(view: View) -> Section:
                 "stage_days",
                 title,
                 charts.stage_days(times, _, title=title, value_title=_("Days")),
-                tables.stage_days_numbers(times, _),
+                functools.partial(tables.stage_days_numbers, times, _),
             )
         )
     if f.date_from and f.date_to:
