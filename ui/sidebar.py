@@ -100,10 +100,21 @@ def _options(
     options = list(dict.fromkeys([*offered, *chosen]))
     if not dimension.by_name:
         return options
-    key = ("filter options", dimension.field, tuple(options), lang)
-    return list(
-        memo.for_data(ds, key, lambda: sorted(options, key=lambda v: dimension.name(v, lang)))
+    # Every value's place in the reader's order of names, once per data version and language
+    # (names are looked up and compared once, not for each choice of regions).
+    rank = memo.for_data(
+        ds,
+        ("filter name order", dimension.field, lang),
+        lambda: {
+            value: i
+            for i, value in enumerate(
+                sorted(dimension.offered(ds), key=lambda v: dimension.name(v, lang))
+            )
+        },
     )
+    if all(value in rank for value in options):
+        return sorted(options, key=rank.__getitem__)
+    return sorted(options, key=lambda v: dimension.name(v, lang))
 
 
 def _filter_widgets(ds: ad.Dataset, lang: str, _: Translate) -> ad.Filters:

@@ -93,23 +93,17 @@ class Prebuilt(BaseFigure):
         return self._figure
 
 
-def chart(
-    page: PageContext,
-    fig: charts.Figure,
-    numbers: pd.DataFrame,
-    *,
-    key: str,
-    geo: bool = False,
-    on_select=None,
-):
-    """Show a figure and, in an expander, the table of its numbers; return the selection event."""
+def chart(page: PageContext, item: views.Chart, *, key: str, on_select=None):
+    """Show a chart's figure and, in an expander, the table of its numbers (made only while the
+    expander is open); return the selection event."""
+    assert item.figure is not None  # a table alone is shown by `show`
     # The first line only: a label that changes with the filter would close the expander.
-    title = charts.first_line(charts.title_of(fig))
+    title = charts.first_line(charts.title_of(item.figure))
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
-        Prebuilt(fig),
+        Prebuilt(item.figure),
         key=key,
-        config=GEO_CONFIG if geo else CHART_CONFIG,
+        config=GEO_CONFIG if item.geo else CHART_CONFIG,
         width="stretch",
         **options,
     )
@@ -120,7 +114,7 @@ def chart(
     )
     if numbers_box.open:
         with numbers_box:
-            table(page, numbers)
+            table(page, item.numbers)
     return event
 
 
@@ -225,6 +219,4 @@ def show(page: PageContext, item: views.Chart, *, key: str | None = None, on_sel
     if item.figure is None:
         table(page, item.numbers)
         return None
-    return chart(
-        page, item.figure, item.numbers, key=key or item.key, geo=item.geo, on_select=on_select
-    )
+    return chart(page, item, key=key or item.key, on_select=on_select)
