@@ -226,18 +226,30 @@ def _stages(h: History, requests: pd.DataFrame, day: np.datetime64 | None) -> _S
 
 
 def _stage_changes(h: History, rows: np.ndarray, day: np.datetime64 | None) -> _Stages:
-    chosen = np.zeros(len(h.starts) - 1, dtype=bool)
-    chosen[rows] = True
-    keep = chosen[h.rows]
+    index = _changes_of(h, rows)
     if day is not None:
-        keep &= h.days <= day
-    index = np.flatnonzero(keep)
+        index = index[h.days[index] <= day]
     r, s = h.rows[index], h.status[index]
     new = np.ones(len(index), dtype=bool)
     new[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1])
     index = index[new]
     follows = h.rows[index[1:]] == h.rows[index[:-1]]
     return _Stages(index, follows, index[:-1][follows], index[1:][follows])
+
+
+def _changes_of(h: History, rows: np.ndarray) -> np.ndarray:
+    """Return the positions in `h` of the changes of the requests at `rows`, in h's order.
+
+    Read from each request's range of changes (h.starts): a third of the requests touches a
+    third of the changes, not every change of the loaded table as a mask over them would.
+    """
+    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+        rows = np.unique(rows)
+    begin = h.starts[rows]
+    length = h.starts[rows + 1] - begin
+    ends = np.cumsum(length)
+    # A change's position: its request's first change plus its place among that request's.
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(begin - (ends - length), length)
 
 
 def _when(day: dt.date | None) -> np.datetime64 | None:

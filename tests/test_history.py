@@ -336,3 +336,14 @@ def test_the_pipeline_section_the_page_and_the_reports_share(events_ds):
         )
     )
     assert [h.value for h in between.headlines] == ["1", "2", "0", "0", "1"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_changes_of_some_requests_are_those_a_mask_over_every_change_picks(seed):
+    h = history.history(ad.load())
+    n = len(h.starts) - 1
+    rng = np.random.default_rng(seed)
+    rows = rng.permutation(n)[: rng.integers(0, n + 1)]  # any order, none to all
+    chosen = np.zeros(n, dtype=bool)
+    chosen[rows] = True
+    assert history._changes_of(h, rows).tolist() == np.flatnonzero(chosen[h.rows]).tolist()
