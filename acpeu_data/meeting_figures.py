@@ -43,13 +43,14 @@ def meeting_totals(
         # One bincount per figure over the rows' meeting positions instead of a groupby and
         # two maps (the Overview and Meetings pages need this on every filter change).
         inside = positions >= 0
-        at = positions[inside]
-        people = arrays.column(participation, "participants")[inside].astype("float64")
-        people = np.where(np.isnan(people), 0.0, people)  # skipped, as groupby's sum does
-        invented = np.where(illustrative_mask(participation)[inside], people, 0.0)
+        every = bool(inside.all())
+        at = positions if every else positions[inside]
+        counted, invented = _counted_people(participation)
+        if not every:
+            counted, invented = counted[inside], invented[inside]
         size = len(meetings)
         rows = np.bincount(at, minlength=size)
-        breakdown = np.where(rows > 0, np.bincount(at, people, minlength=size), np.nan)
+        breakdown = np.where(rows > 0, np.bincount(at, counted, minlength=size), np.nan)
         made_up = np.bincount(at, invented, minlength=size).astype("int64")
     reported = (
         arrays.column(meetings, "reported_participants").astype("float64")
@@ -62,15 +63,7 @@ def meeting_totals(
         if "reported_qualifier" in meetings
         else False
     )
-    # Where the total is published: the meeting's own reported_source, else its source.
-    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
-    where = source.to_numpy(dtype=object)
-    if "reported_source" in meetings:
-        own = meetings["reported_source"]
-        cells = own.to_numpy(dtype=object)
-        where = np.where(pd.notna(cells) & (cells != ""), cells, where)
-        source = own
-    reported_source = pd.array(np.where(from_reported, where, ""), dtype=source.dtype)
+    reported_source = _reported_sources(meetings, from_reported)
     return pd.DataFrame(
         {
             "meeting_id": meetings["meeting_id"].array,
@@ -85,6 +78,44 @@ def meeting_totals(
         },
         index=meetings.index,
     )
+
+
+def _counted_people(participation: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return each row's participants as counted in a sum (unknown: 0, as groupby's sum skips
+    it) and those of them that are illustrative; once per loaded table, taken for subsets."""
+
+    def counted_of(table: pd.DataFrame) -> np.ndarray:
+        people = arrays.column(table, "participants").astype("float64")
+        return arrays.frozen(np.where(np.isnan(people), 0.0, people))
+
+    def invented_of(table: pd.DataFrame) -> np.ndarray:
+        counted = arrays.cached(table, "counted people", counted_of)
+        return arrays.frozen(np.where(illustrative_mask(table), counted, 0.0))
+
+    return (
+        arrays.cached(participation, "counted people", counted_of),
+        arrays.cached(participation, "illustrative people", invented_of),
+    )
+
+
+def _reported_sources(meetings: pd.DataFrame, from_reported: np.ndarray):
+    """Return where each meeting's total is published (its reported_source, else its source)
+    where it has one (`from_reported`), else "", in the type of the table's text."""
+    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
+    dtype = meetings["reported_source"].dtype if "reported_source" in meetings else source.dtype
+    if not from_reported.any():  # delegations' counts only (places chosen): nothing published
+        return pd.array(np.full(len(meetings), "", dtype=object), dtype=dtype)
+
+    def build(table: pd.DataFrame) -> np.ndarray:
+        where = table["source"] if "source" in table else pd.Series("", index=table.index)
+        cells_of = where.to_numpy(dtype=object)
+        if "reported_source" in table:
+            cells = table["reported_source"].to_numpy(dtype=object)
+            cells_of = np.where(pd.notna(cells) & (cells != ""), cells, cells_of)
+        return arrays.frozen(cells_of)
+
+    where = arrays.cached(meetings, "where totals are published", build)
+    return pd.array(np.where(from_reported, where, ""), dtype=dtype)
 
 
 def _breakdowns_merged(
