@@ -12,7 +12,9 @@ bars, lines differ in dash and marker).
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from typing import Any
 
 import numpy as np
@@ -95,7 +97,21 @@ def _figure(traces: list[dict], title: str, **layout) -> Figure:
         base["margin"] = {**base["margin"], "t": 84}
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) else value
+    # What the data is, for plotly.js to tell a figure it has drawn from a new one
+    # (ui.widgets.screen_figure explains why it matters).
+    base["datarevision"] = _digest(traces)
     return {"data": traces, "layout": base}
+
+
+def _digest(traces: list[dict]) -> str:
+    """Return a short digest of the traces (their JSON): equal traces, equal digests."""
+    text = json.dumps(traces, default=_jsonable, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    # numpy arrays and numbers, as plotly.io.to_json writes them (NaN included).
+    return value.tolist() if isinstance(value, np.ndarray | np.generic) else str(value)
 
 
 def title_of(fig: Figure) -> str:

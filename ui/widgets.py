@@ -22,6 +22,53 @@ CHART_CONFIG = {"displaylogo": False}
 # Above this many rows Streamlit sends a table a page at a time as the reader scrolls, and
 # sorts it on the server (lazy=True); below it the whole table goes at once.
 LAZY_ROWS = 1_000
+# What st.plotly_chart(theme="streamlit") adds to a figure in the browser with this app's theme
+# (.streamlit/config.toml, light): Streamlit 1.67 merges it into the figure's template (over
+# the figure's own template, under its layout) and sets the title in bold. The dashboard sends
+# it in the layout itself, with theme=None (screen_figure): the same look, drawn once.
+FAMILY = '"Source Sans", sans-serif, "Source Sans", sans-serif'  # Streamlit's, as it writes it
+STREAMLIT_LOOK: dict = {
+    "hoverlabel": {
+        "bgcolor": "#FFFFFF",
+        "bordercolor": "rgba(17, 17, 34, 0.2)",
+        "font": {"color": "#808495", "family": FAMILY, "size": 12},
+    },
+    "font": {"color": "#808495", "family": FAMILY, "size": 12, "weight": 400},
+    "title": {
+        "font": {"family": FAMILY, "size": 16, "color": "#111122"},
+        "pad": {"l": 4},
+        "xanchor": "left",
+        "x": 0,
+    },
+    "legend": {
+        "title": {"font": {"size": 12, "color": "#808495"}, "side": "top"},
+        "valign": "top",
+        "bordercolor": "transparent",
+        "borderwidth": 0,
+        "font": {"size": 12, "color": "#262730"},
+    },
+    "paper_bgcolor": "#FFFFFF",
+    "plot_bgcolor": "#FFFFFF",
+    "margin": {"pad": 8, "r": 0, "l": 0},
+}
+# For a figure with axes only (an axis in the layout of a map would draw an empty one). Its
+# colours of grid, zero line, ticks and minor grid are left out: in a template they only colour
+# what is drawn anyway (the figures' own gridcolor wins, zero lines and ticks are off), while in
+# the layout they would switch grid lines on.
+STREAMLIT_AXES_LOOK: dict = {
+    "xaxis": {
+        "showgrid": False,
+        "tickfont": {"color": "#808495", "size": 12},
+        "title": {"font": {"color": "#808495", "size": 14}, "standoff": 20},
+        "automargin": True,
+    },
+    "yaxis": {
+        "ticklabelposition": "outside",
+        "title": {"font": {"color": "#808495", "size": 14}, "standoff": 24},
+        "tickfont": {"color": "#808495", "size": 12},
+        "automargin": True,
+    },
+}
 # The MIME type of each kind of file the dashboard hands over, by the file name's extension.
 MIME_TYPES = {
     "csv": "text/csv",
@@ -101,10 +148,11 @@ def chart(page: PageContext, item: views.Chart, *, key: str, on_select=None):
     title = charts.first_line(charts.title_of(item.figure))
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     event = st.plotly_chart(
-        Prebuilt(item.figure),
+        Prebuilt(screen_figure(item.figure, selectable=bool(on_select))),
         key=key,
         config=GEO_CONFIG if item.geo else CHART_CONFIG,
         width="stretch",
+        theme=None,  # its look is in the figure (screen_figure)
         **options,
     )
     numbers_box = folded(
@@ -116,6 +164,45 @@ def chart(page: PageContext, item: views.Chart, *, key: str, on_select=None):
         with numbers_box:
             table(page, item.numbers)
     return event
+
+
+def screen_figure(fig: charts.Figure, *, selectable: bool = False) -> charts.Figure:
+    """Return the figure as the browser should get it: drawn once, not twice.
+
+    Streamlit hands a chart to plotly.js when it mounts and again at once (after re-applying
+    its theme to a copy, and when it has measured the chart's width). plotly.js draws the
+    second one from scratch when the layout holds a template (compared as an object, and a
+    copy is a new one) or when its data may have changed (no datarevision, or numbers as
+    typed arrays it has not seen); that second drawing was a third of the browser's work on a
+    filter change (bench/README.md). So the figure goes with theme=None, its template and
+    Streamlit's look (STREAMLIT_LOOK) written into the layout, the title in bold as Streamlit
+    sets it, and its datarevision (charts: a digest of its data; numbers go as JSON lists,
+    Prebuilt); for a chart one can select in, the click and drag modes Streamlit would set.
+    A new figure of small dicts: the figure itself (kept per filter state) is not changed.
+    """
+    layout = dict(fig["layout"])
+    template = layout.pop("template", {}).get("layout", {})
+    axes = "xaxis" in layout or "yaxis" in layout
+    look = _merged(template, {**STREAMLIT_LOOK, **(STREAMLIT_AXES_LOOK if axes else {})})
+    if not axes:
+        look = {k: v for k, v in look.items() if k not in ("xaxis", "yaxis")}
+    layout = _merged(look, layout)
+    if layout.get("title", {}).get("text"):
+        layout["title"] = {**layout["title"], "text": f"<b>{layout['title']['text']}</b>"}
+    if selectable:
+        layout.update(clickmode="event+select", dragmode="pan")
+    return {**fig, "layout": layout}
+
+
+def _merged(base: dict, over: dict) -> dict:
+    """Return `base` with `over` merged into it, nested dicts key by key (`over` wins)."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        out[key] = (
+            _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return out
 
 
 def folded(label: str, *, key: str, icon: str):
