@@ -201,7 +201,7 @@ def markdown(results: dict) -> str:
         "",
         f"`make bench` on {machine['when']}: {machine['cpus']} CPUs, Python {machine['python']}, "
         f"{machine['total_s'] / 60:.1f} minutes in all. Medians of few runs (per size: {reps}); "
-        "ratios are measured in the same process, one after the other.",
+        "ratios are measured in the same process, taking turns.",
         "",
         "## Loading (first load, then through the UI's st.cache_resource)",
         "",
@@ -221,8 +221,9 @@ def markdown(results: dict) -> str:
         "## Page rerun after a region change, against its frame and a straightforward page",
         "",
         "AppTest, in one process, the same region changes for all three. Ours: to a filter "
-        "state the page has not shown before. Frame: the same page and states again, every "
-        "figure, table and aggregate taken from ui.memo (what Streamlit itself costs for the "
+        "state the page has not shown before. Frame: back to the state shown just before (the "
+        "two take turns), every figure, table and aggregate taken from ui.memo (what "
+        "Streamlit itself costs for the "
         f"page); target ≤ {FRAME_TARGET:g}x. Straightforward: the same page written with "
         "pandas, plotly.express and st.cache_data (bench/plain); target "
         f"≤ {PLAIN_TARGET:g}x. Cells: ratio (ours / other ms).",
