@@ -101,14 +101,17 @@ def _counted_people(participation: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
 def _reported_sources(meetings: pd.DataFrame, from_reported: np.ndarray):
     """Return where each meeting's total is published (its reported_source, else its source)
     where it has one (`from_reported`), else "", in the type of the table's text."""
-    source = meetings["source"] if "source" in meetings else pd.Series("", index=meetings.index)
-    dtype = meetings["reported_source"].dtype if "reported_source" in meetings else source.dtype
+
+    def source(table: pd.DataFrame) -> pd.Series:
+        return table["source"] if "source" in table else pd.Series("", index=table.index)
+
+    own = "reported_source" in meetings
+    dtype = (meetings["reported_source"] if own else source(meetings)).dtype
     if not from_reported.any():  # delegations' counts only (places chosen): nothing published
         return pd.array(np.full(len(meetings), "", dtype=object), dtype=dtype)
 
     def build(table: pd.DataFrame) -> np.ndarray:
-        where = table["source"] if "source" in table else pd.Series("", index=table.index)
-        cells_of = where.to_numpy(dtype=object)
+        cells_of = source(table).to_numpy(dtype=object)
         if "reported_source" in table:
             cells = table["reported_source"].to_numpy(dtype=object)
             cells_of = np.where(pd.notna(cells) & (cells != ""), cells, cells_of)

@@ -61,19 +61,12 @@ class Chart:
     figure: charts.Figure | None
     numbers_from: pd.DataFrame | Callable[[], pd.DataFrame] = field(repr=False)
     geo: bool = False
-    _made: dict[str, pd.DataFrame] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
-    @property
+    @cached_property
     def numbers(self) -> pd.DataFrame:
         """The table of the figure's numbers (made once, when first read)."""
-        if isinstance(self.numbers_from, pd.DataFrame):
-            return self.numbers_from
-        made = self._made.get("numbers")
-        if made is None:
-            made = self._made.setdefault("numbers", self.numbers_from())
-        return made
+        made = self.numbers_from
+        return made if isinstance(made, pd.DataFrame) else made()
 
 
 @dataclass(frozen=True)
